@@ -1,0 +1,1 @@
+"""Account pages. Thin: parse, call a service or selector, render."""

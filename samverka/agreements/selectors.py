@@ -1,0 +1,234 @@
+"""Reads of agreements, scoped to what the actor may see. Private agreements of other areas are 404 + audited."""
+
+import datetime
+import uuid
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from samverka.accounts.access import access_for
+from samverka.areas.models import Area
+from samverka.audit.services import audit_record
+
+from . import permissions
+from .models import (
+    IN_FORCE,
+    Agreement,
+    AgreementPrinciple,
+    AgreementStatus,
+    AgreementVersion,
+    Party,
+    PrincipleSet,
+    ReviewScore,
+    Signatory,
+    Template,
+)
+
+PUBLIC_STATUSES = (AgreementStatus.AGREED, AgreementStatus.SIGNING, *IN_FORCE, AgreementStatus.ENDED)
+SORTS = {
+    "title": ("title", "id"),
+    "ends": ("ends", "title", "id"),
+    "status": ("status", "title", "id"),
+    "updated": ("-updated_at", "id"),
+}
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError):
+        return None
+
+
+NAME_FIELDS = ("name", "name_nb", "name_sv", "name_fi", "name_en")
+
+
+def _list_related(qs: QuerySet) -> QuerySet:
+    """A list row names its parties: load only the name columns of their areas and organisations."""
+    parties = Party.objects.select_related("area", "organisation").only(
+        "id",
+        "agreement_id",
+        "area_id",
+        "organisation_id",
+        *(f"area__{f}" for f in NAME_FIELDS),
+        *(f"organisation__{f}" for f in NAME_FIELDS),
+    )
+    return qs.select_related("area").prefetch_related(Prefetch("parties", queryset=parties))
+
+
+def visible_q(actor) -> Q:
+    access = access_for(actor)
+    if access.is_platform_admin:
+        return Q()
+    q = access.area_filter("area__path")
+    if access.authenticated:
+        q |= Q(parties__organisation_id__in=list(access.organisation_ids()))
+        q |= Q(parties__signatories__user=actor)
+    return q
+
+
+def agreement_list(*, actor, status: str = "", q: str = "", area=None, sort: str = "title") -> QuerySet:
+    ids = Agreement.objects.filter(visible_q(actor)).values("pk")
+    qs = Agreement.objects.filter(pk__in=ids)
+    if status in AgreementStatus.values:
+        qs = qs.filter(status=status)
+    if q.strip():
+        qs = qs.filter(title__icontains=q.strip()[:200])
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    return _list_related(qs.order_by(*SORTS.get(sort, SORTS["title"])))
+
+
+def _detail_qs() -> QuerySet:
+    return Agreement.objects.select_related("area", "current_version", "principle_set").prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=Party.objects.select_related("area", "organisation").prefetch_related(
+                Prefetch("signatories", queryset=Signatory.objects.select_related("user"))
+            ),
+        ),
+        Prefetch("principles", queryset=AgreementPrinciple.objects.prefetch_related("commitments")),
+    )
+
+
+def _denied(actor, agreement: Agreement, purpose: str) -> Http404:
+    audit_record(
+        actor=actor, action="access.denied", obj=agreement, area_id=agreement.area_id, changes={"purpose": purpose}
+    )
+    return Http404()
+
+
+def agreement_get(*, actor, pk, purpose: str = "view") -> Agreement:
+    """purpose: "view" (read the private record) or "manage" (coordinators)."""
+    agreement = _detail_qs().filter(pk=_uuid(pk)).first() if _uuid(pk) else None
+    if agreement is None:
+        raise Http404
+    check = permissions.can_manage if purpose == "manage" else permissions.can_view
+    if not check(actor, agreement):
+        raise _denied(actor, agreement, purpose)
+    return agreement
+
+
+def agreement_get_public(*, pk) -> Agreement:
+    agreement = (
+        _detail_qs().filter(pk=_uuid(pk), published=True, status__in=PUBLIC_STATUSES).first() if _uuid(pk) else None
+    )
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+PUBLIC_SORTS = {
+    "area": ("area__name", "title", "id"),
+    "title": ("title", "id"),
+    "ends": ("ends", "title", "id"),
+    "kind": ("kind", "title", "id"),
+}
+
+
+def public_register(*, area: Area | None = None, q: str = "", sort: str = "") -> QuerySet:
+    qs = Agreement.objects.filter(published=True, status__in=PUBLIC_STATUSES)
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    if q.strip():
+        qs = qs.filter(title__icontains=q.strip()[:200])
+    return _list_related(qs.order_by(*PUBLIC_SORTS.get(sort, PUBLIC_SORTS["area"])))
+
+
+REGISTER_SORTS = {"ends": ("ends", "title", "id"), "title": ("title", "id"), "area": ("area__name", "ends", "id")}
+
+
+def ending_soon(
+    *, actor, area: Area | None = None, today: datetime.date | None = None, months: int = 12, sort: str = "ends"
+) -> QuerySet:
+    """The register of in-force agreements that end within `months` (default 12), soonest first."""
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=round(months * 30.44))
+    qs = agreement_list(actor=actor, area=area).filter(status__in=IN_FORCE, ends__gte=today, ends__lte=horizon)
+    return qs.order_by(*REGISTER_SORTS.get(sort, REGISTER_SORTS["ends"]))
+
+
+def areas_with_agreements(*, actor) -> QuerySet:
+    """Areas of the agreements the actor may see (for the register's area filter)."""
+    ids = Agreement.objects.filter(visible_q(actor)).values("area_id")
+    return Area.objects.filter(pk__in=ids).order_by("country", "name")
+
+
+def versions(agreement: Agreement) -> QuerySet:
+    return agreement.versions.select_related("author").prefetch_related("signatures__signatory").order_by("-number")
+
+
+def version_get(agreement: Agreement, number: int) -> AgreementVersion:
+    version = (
+        agreement.versions.filter(number=number)
+        .prefetch_related(Prefetch("signatures", queryset=Signature_qs()))
+        .first()
+    )
+    if version is None:
+        raise Http404
+    return version
+
+
+def Signature_qs():  # noqa: N802 (reads like a queryset name)
+    from .models import Signature
+
+    return Signature.objects.select_related("signatory__party__organisation", "signatory__party__area", "user")
+
+
+def comments_by_section(version: AgreementVersion) -> dict[int, list]:
+    grouped = defaultdict(list)
+    for c in version.comments.select_related("author", "party__organisation", "party__area"):
+        grouped[c.section_index].append(c)
+    return grouped
+
+
+def review_trend(agreement: Agreement) -> list[dict]:
+    """Per principle: the mean score of each year, oldest first."""
+    rows = (
+        ReviewScore.objects.filter(review__agreement=agreement)
+        .values("principle_id", "principle__title", "principle__order", "review__year")
+        .annotate(avg=Avg("score"))
+        .order_by("principle__order", "principle__title", "review__year")
+    )
+    trend: dict = {}
+    for r in rows:
+        entry = trend.setdefault(r["principle_id"], {"principle": r["principle__title"], "years": []})
+        entry["years"].append(
+            {"year": r["review__year"], "score": Decimal(str(r["avg"])).quantize(Decimal("0.1"), ROUND_HALF_UP)}
+        )
+    return list(trend.values())
+
+
+def open_disagreements(agreement: Agreement) -> QuerySet:
+    return (
+        ReviewScore.objects.filter(review__agreement=agreement, disagreement_resolved=False)
+        .exclude(disagreement="")
+        .select_related("principle", "party__organisation", "party__area", "review")
+        .order_by("-review__year", "principle__order")
+    )
+
+
+def templates_for(*, actor, language: str = "") -> QuerySet:
+    access = access_for(actor)
+    qs = Template.objects.filter(Q(area__isnull=True) | access.area_filter("area__path"))
+    if language:
+        qs = qs.filter(language=language)
+    return qs.select_related("principle_set").order_by("area", "code", "language")
+
+
+def principle_sets_for(*, actor) -> QuerySet:
+    access = access_for(actor)
+    return PrincipleSet.objects.filter(Q(area__isnull=True) | access.area_filter("area__path")).prefetch_related(
+        "principles"
+    )
+
+
+def coordinated_areas(*, actor) -> QuerySet:
+    access = access_for(actor)
+    if access.is_platform_admin:
+        return Area.objects.exclude(kind="country").order_by("country", "depth", "name")
+    q = access.area_filter("path", permissions.COORDINATOR)
+    return Area.objects.filter(q).order_by("country", "depth", "name") if q else Area.objects.none()

@@ -1,0 +1,1 @@
+"""Multilingual full-text search of the catalogue (see docs/catalogue.md)."""

@@ -1,0 +1,89 @@
+"""Words, stems and stop words shared by both databases' search, and match highlighting.
+
+Text is split into words here (never by the database) so SQLite and PostgreSQL see the same words; stop
+words are PostgreSQL's Snowball lists, so a query gives the same hits on both.
+"""
+
+import re
+from functools import cache
+from pathlib import Path
+
+import Stemmer
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# content language → Snowball stemmer name = PostgreSQL text-search configuration
+SNOWBALL = {"nb": "norwegian", "sv": "swedish", "fi": "finnish", "en": "english"}
+LANGUAGES = tuple(SNOWBALL)
+WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_WORD = 60
+MAX_QUERY_WORDS = 12
+TYPO_MIN_LENGTH = 5
+_STOP_DIR = Path(__file__).with_name("stopwords")
+
+
+@cache
+def stop_words(language: str) -> frozenset[str]:
+    path = _STOP_DIR / f"{SNOWBALL[language]}.stop"
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+
+
+@cache
+def _stemmer(language: str):
+    return Stemmer.Stemmer(SNOWBALL[language])
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of `text` (letters and digits), as both databases index them."""
+    return [w for w in WORD_RE.findall((text or "").lower()) if len(w) <= MAX_WORD]
+
+
+def stems(language: str, text_words: list[str]) -> list[str]:
+    """Snowball stems of the words that are not stop words in `language`."""
+    stop = stop_words(language)
+    kept = [w for w in text_words if w not in stop]
+    return _stemmer(language).stemWords(kept) if kept else []
+
+
+def stem(language: str, word: str) -> str:
+    return _stemmer(language).stemWord(word)
+
+
+def query_words(query: str) -> list[str]:
+    return list(dict.fromkeys(words(query)))[:MAX_QUERY_WORDS]
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when `b` is `a` with at most one letter inserted, deleted or replaced."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def highlight(text: str, groups: list[list[str]]) -> SafeString:
+    """`text` escaped, with each word that matches a query word (same stem in some language) in <mark>."""
+    if not text:
+        return mark_safe("")
+    query = [w for group in groups for w in group]
+    wanted = {lang: set(stems(lang, query)) for lang in LANGUAGES}
+    out: list[str] = []
+    last = 0
+    for match in WORD_RE.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        word = match.group(0)
+        lower = word.lower()
+        hit = any(lower not in stop_words(lang) and stem(lang, lower) in wanted[lang] for lang in LANGUAGES)
+        out.append(f"<mark>{escape(word)}</mark>" if hit else escape(word))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))

@@ -1,0 +1,1 @@
+"""Pages of the catalogue: public finder and service pages, management, review."""

@@ -1,0 +1,176 @@
+"""Forms for the registry pages: the shape of input only. Rules (numbers, duplicates, reach) live in services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from samverka.areas.models import Area, Country
+
+from .models import Category, LegalForm, OrganisationStatus, TargetGroup
+
+
+def area_choices(areas) -> list[tuple[str, str]]:
+    """(id, label) with the country and an indent by depth, so the list reads as a tree without JavaScript."""
+    return [(str(a.pk), f"{'— ' * max(0, a.depth - 1)}{a.display_name} ({a.code})") for a in areas]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or number"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    area = forms.ChoiceField(label=_("Area (includes the areas below it)"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    legal_form = forms.ChoiceField(
+        label=_("Legal form"), required=False, choices=[("", _("Any"))] + list(LegalForm.choices)
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any"))] + list(OrganisationStatus.choices)
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("name", _("Name, A–Z")),
+            ("-name", _("Name, Z–A")),
+            ("number", _("Number, ascending")),
+            ("-number", _("Number, descending")),
+            ("-updated", _("Recently updated first")),
+            ("updated", _("Least recently updated first")),
+            ("municipality", _("Municipality, A–Z")),
+            ("-municipality", _("Municipality, Z–A")),
+        ],
+    )
+
+    def __init__(self, *args, areas=(), public=False, coarse_areas=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("All areas"))] + area_choices(areas)
+        if coarse_areas:
+            self.fields["area"].help_text = _(
+                "Counties, regions and welfare areas. For one municipality, use “Open in the registry” on its "
+                "area page."
+            )
+        self.fields["category"].choices = [("", _("Any"))] + [(c.code, c.display_name) for c in Category.objects.all()]
+        if public:
+            for name in ("target_group", "legal_form", "status", "sort"):
+                del self.fields[name]
+        else:
+            self.fields["target_group"].choices = [("", _("Any"))] + [
+                (t.code, t.display_name) for t in TargetGroup.objects.all()
+            ]
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=300)
+    name_nb = forms.CharField(label=_("Name in Norwegian"), max_length=300, required=False)
+    name_sv = forms.CharField(label=_("Name in Swedish"), max_length=300, required=False)
+    name_fi = forms.CharField(label=_("Name in Finnish"), max_length=300, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=300, required=False)
+    country = forms.ChoiceField(label=_("Country"), choices=Country.choices)
+    org_number = forms.CharField(
+        label=_("Organisation number"),
+        max_length=20,
+        help_text=_("Norway: 9 digits; Sweden: 10 digits (NNNNNN-NNNN); Finland: Y-tunnus (NNNNNNN-N)."),
+    )
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=OrganisationStatus.choices)
+    home_area = forms.ChoiceField(label=_("Registered municipality"), required=False)
+    areas = forms.MultipleChoiceField(
+        label=_("Areas served"),
+        required=False,
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    categories = forms.MultipleChoiceField(label=_("Categories"), required=False, widget=forms.CheckboxSelectMultiple)
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    expertise = forms.CharField(label=_("Special expertise"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    expertise_tags = forms.CharField(
+        label=_("Expertise tags"), required=False, max_length=1000, help_text=_("Separate tags with commas.")
+    )
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    street_address = forms.CharField(label=_("Street address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=12, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    in_volunteer_register = forms.BooleanField(label=_("Registered in the volunteer register"), required=False)
+
+    def __init__(self, *args, areas=(), staff_fields=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = area_choices(areas)
+        self.fields["home_area"].choices = [("", _("None"))] + choices
+        self.fields["areas"].choices = choices
+        self.fields["areas"].widget.attrs["size"] = 10
+        self.fields["categories"].choices = [(c.code, c.display_name) for c in Category.objects.all()]
+        self.fields["target_groups"].choices = [(t.code, t.display_name) for t in TargetGroup.objects.all()]
+        if not staff_fields:
+            for name in ("country", "org_number", "in_volunteer_register"):
+                del self.fields[name]
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["home_area"] = data.get("home_area") or None
+        return data
+
+    @staticmethod
+    def initial_for(org) -> dict:
+        return {
+            **{
+                f: getattr(org, f)
+                for f in (
+                    "name",
+                    "name_nb",
+                    "name_sv",
+                    "name_fi",
+                    "name_en",
+                    "country",
+                    "org_number",
+                    "legal_form",
+                    "status",
+                    "expertise",
+                    "purpose",
+                    "email",
+                    "phone",
+                    "website",
+                    "street_address",
+                    "postal_code",
+                    "city",
+                    "in_volunteer_register",
+                )
+            },
+            "home_area": str(org.home_area_id or ""),
+            "areas": [str(a.pk) for a in org.areas.all()],
+            "categories": [c.code for c in org.categories.all()],
+            "target_groups": [t.code for t in org.target_groups.all()],
+            "expertise_tags": ", ".join(org.expertise_tags or []),
+        }
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=2100)
+    members = forms.IntegerField(label=_("Members"), required=False, min_value=0)
+    volunteers = forms.IntegerField(label=_("Volunteers"), required=False, min_value=0)
+    peer_supporters = forms.IntegerField(label=_("Peer supporters"), required=False, min_value=0)
+    employees = forms.IntegerField(label=_("Employees"), required=False, min_value=0)
+    volunteer_hours = forms.IntegerField(label=_("Volunteer hours"), required=False, min_value=0)
+
+
+def areas_for_form(qs=None, country: str | None = None) -> list[Area]:
+    """Areas in tree order (each parent followed by its children by name), in one query."""
+    qs = Area.objects.all() if qs is None else qs
+    qs = qs.only("id", "name", "name_nb", "name_sv", "name_fi", "name_en", "code", "depth", "country", "parent_id")
+    if country:
+        qs = qs.filter(country=country)
+    areas = list(qs)
+    ids = {a.pk for a in areas}
+    children: dict = {}
+    for a in areas:
+        children.setdefault(a.parent_id if a.parent_id in ids else None, []).append(a)
+    ordered: list[Area] = []
+    stack = sorted(children.get(None, []), key=lambda a: (a.country, a.name), reverse=True)
+    while stack:
+        area = stack.pop()
+        ordered.append(area)
+        stack.extend(sorted(children.get(area.pk, []), key=lambda a: a.name, reverse=True))
+    return ordered

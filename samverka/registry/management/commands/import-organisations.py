@@ -1,0 +1,68 @@
+"""`samverka import-organisations --format brreg|prh|se FILE`: upsert organisations from a national register file."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from samverka.registry.importers import DEFAULT_BATCH_SIZE, FORMATS, ImportFileError, organisations_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import organisations from a national register file: brreg (Norway, Enhetsregisteret CSV/JSON), "
+        "prh (Finland, PRH/YTJ v3 JSON), se (Sweden, SCB or Bolagsverket bulk file). Upserts by organisation "
+        "number; rejected rows go to a CSV file with their line and reason."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the register file (plain or .gz)")
+        parser.add_argument("--format", required=True, choices=sorted(FORMATS), help="register format")
+        parser.add_argument("--rejects", help="where to write rejected rows (default: <name>.rejects.csv beside FILE)")
+        parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction")
+        parser.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
+
+    def handle(self, *args, **options):
+        bar = None
+        if not options["no_progress"]:
+            bar = tqdm(
+                total=0,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc="Importing",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                leave=False,
+                disable=None,
+            )
+
+        def progress(done: int, total: int) -> None:
+            if bar is not None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+        try:
+            result = organisations_import(
+                actor=None,
+                path=options["file"],
+                format=options["format"],
+                rejects_path=options["rejects"],
+                batch_size=options["batch_size"],
+                progress=progress,
+            )
+        except ImportFileError as exc:
+            raise CommandError(f"{exc.detail} Nothing was imported.") from None
+        finally:
+            if bar is not None:
+                bar.close()
+
+        c = result.counts
+        self.stdout.write(
+            f"Imported {result.path.name} ({result.format}) in {result.seconds:.1f} s: "
+            f"{c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged, "
+            f"{c['rejected']} rejected, {c['skipped']} skipped (not non-profit organisations)."
+        )
+        for reason, count in result.details.items():
+            self.stdout.write(f"  {reason}: {count}")
+        self.stdout.write(f"Rejected rows: {result.rejects_path}")

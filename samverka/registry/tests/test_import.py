@@ -1,0 +1,267 @@
+"""Importing Enhetsregisteret files: counts, mapping, rejects, idempotence, refused files."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from samverka.audit.models import AuditEvent
+from samverka.registry.importers import ImportFileError, default_rejects_path, organisations_import
+from samverka.registry.importers.base import Upserter
+from samverka.registry.models import LegalForm, Organisation, OrganisationStatus
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parent.parent / "importers" / "samples" / "enheter-csv-selection-fli-sti.csv"
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    return Path(shutil.copy(SAMPLE, tmp_path / SAMPLE.name))
+
+
+@pytest.fixture
+def mixed(tmp_path) -> Path:
+    return Path(shutil.copy(DATA / "brreg-mixed.csv", tmp_path / "brreg-mixed.csv"))
+
+
+def run(path, fmt="brreg", **kwargs):
+    return organisations_import(actor=None, path=path, format=fmt, **kwargs)
+
+
+def rejects_of(result) -> list[dict[str, str]]:
+    with open(result.rejects_path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_real_sample_imports_the_non_profit_rows_and_skips_the_rest(sample):
+    result = run(sample)
+
+    assert result.counts == {"created": 181, "updated": 0, "unchanged": 0, "rejected": 0, "skipped": 13}
+    assert result.details["skipped: legal form KOMM"] == 3
+    assert Organisation.objects.filter(country="NO").count() == 181
+    assert Organisation.objects.filter(legal_form=LegalForm.FOUNDATION).count() == 34
+    assert rejects_of(result) == []
+
+
+def test_real_sample_maps_an_association_with_its_volunteer_flag_and_municipality(sample):
+    run(sample)
+
+    org = Organisation.objects.get(country="NO", org_number="922134634")
+    assert org.name == "VESTSIDEN UNGDOMSLAG"
+    assert org.legal_form == LegalForm.ASSOCIATION
+    assert org.in_volunteer_register is True
+    assert org.status == OrganisationStatus.ACTIVE
+    assert (org.home_area.country, org.home_area.kind, org.home_area.code) == ("NO", "municipality", "3417")
+    assert list(org.areas.values_list("code", flat=True)) == ["3417"]
+    assert org.street_address == "c/o Harry Aastad, Holmen 92"
+    assert (org.postal_code, org.city) == ("2260", "KIRKENÆR")
+    assert org.purpose == "Eier og drifter ungdomslaghuset Vestheim."
+    assert org.source == "brreg"
+
+
+def test_website_without_scheme_gets_one(sample):
+    run(sample)
+
+    assert Organisation.objects.get(org_number="922618992").website == ""
+    assert Organisation.objects.filter(website="https://www.siljanil.no").exists()
+
+
+def test_running_the_same_file_again_changes_nothing(sample):
+    run(sample)
+    before = dict(Organisation.objects.values_list("org_number", "updated_at"))
+
+    result = run(sample)
+
+    assert result.counts == {"created": 0, "updated": 0, "unchanged": 181, "rejected": 0, "skipped": 13}
+    assert dict(Organisation.objects.values_list("org_number", "updated_at")) == before
+
+
+def test_a_changed_row_updates_that_organisation_only(sample, tmp_path):
+    run(sample)
+    org = Organisation.objects.get(org_number="922134634")
+    org.website = "https://vestsiden.example"  # entered in Samverka; the register has none
+    org.save()
+    changed = tmp_path / "changed.csv"
+    changed.write_text(sample.read_text(encoding="utf-8").replace("VESTSIDEN UNGDOMSLAG", "VESTSIDEN UL"), "utf-8")
+
+    result = run(changed)
+
+    assert result.counts["updated"] == 1
+    assert result.counts["unchanged"] == 180
+    org.refresh_from_db()
+    assert org.name == "VESTSIDEN UL"
+    assert org.website == "https://vestsiden.example"
+    assert org.source_updated_at is not None
+
+
+def test_mixed_file_imports_good_rows_and_writes_bad_ones_with_line_and_reason(mixed):
+    result = run(mixed)
+
+    assert result.counts == {"created": 3, "updated": 0, "unchanged": 0, "rejected": 3, "skipped": 1}
+    assert result.rejects_path == mixed.with_name("brreg-mixed.rejects.csv")
+    rows = rejects_of(result)
+    assert [(r["line"], r["org_number"]) for r in rows] == [("3", "123456789"), ("4", "923609016"), ("7", "923609040")]
+    assert "check digit" in rows[0]["reason"]
+    assert rows[1]["reason"] == "The name is missing."
+    assert "fields" in rows[2]["reason"]
+
+
+def test_unknown_municipality_is_imported_without_an_area(mixed):
+    result = run(mixed)
+
+    org = Organisation.objects.get(org_number="923609024")
+    assert org.home_area is None
+    assert not org.areas.exists()
+    assert org.status == OrganisationStatus.DISSOLVED  # underAvvikling
+    assert org.legal_form == LegalForm.FOUNDATION
+    assert result.details["unknown municipality"] == 1
+
+
+def test_quoted_field_across_lines_is_one_row(mixed):
+    run(mixed)
+
+    assert Organisation.objects.get(org_number="923609059").purpose == "Første linje\nandre linje"
+    assert Organisation.objects.get(org_number="923609008").website == "https://www.oslofrivillig.example"
+
+
+def test_rejects_go_where_asked(mixed, tmp_path):
+    target = tmp_path / "out" / "bad.csv"
+    target.parent.mkdir()
+
+    result = run(mixed, rejects_path=target)
+
+    assert result.rejects_path == target
+    assert len(rejects_of(result)) == 3
+
+
+def test_default_rejects_path_sits_beside_the_input():
+    assert default_rejects_path("/data/enheter.csv.gz") == Path("/data/enheter.rejects.csv")
+    assert default_rejects_path("/data/scb_bulkfil.txt") == Path("/data/scb_bulkfil.rejects.csv")
+
+
+def test_small_batches_give_the_same_result(sample):
+    result = run(sample, batch_size=7)
+
+    assert result.counts["created"] == 181
+
+
+def test_import_leaves_a_summary_in_the_audit_trail(sample):
+    run(sample)
+
+    event = AuditEvent.objects.get(action="registry.import")
+    assert event.changes["counts"]["created"] == 181
+    assert event.changes["format"] == "brreg"
+
+
+def test_number_taken_by_a_concurrent_import_is_not_duplicated():
+    Organisation.objects.create(country="NO", org_number="923609008", name="FIRST", legal_form=LegalForm.ASSOCIATION)
+    upserter = Upserter(country="NO", source="brreg", batch_size=10, on_reject=lambda r: None)
+    taken = Organisation(country="NO", org_number="923609008", name="SECOND", legal_form=LegalForm.ASSOCIATION)
+    fresh = Organisation(country="NO", org_number="923609016", name="THIRD", legal_form=LegalForm.ASSOCIATION)
+
+    lost = upserter._insert([taken, fresh])
+
+    assert lost == [taken]
+    assert Organisation.objects.filter(org_number="923609008").count() == 1
+    assert Organisation.objects.get(org_number="923609016").name == "THIRD"
+
+
+# Refused files: a clear message and nothing written (not even the rejects file).
+
+
+def assert_nothing_written(path: Path) -> None:
+    assert Organisation.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="registry.import").exists()
+    assert not default_rejects_path(path).exists()
+
+
+def test_wrong_format_is_refused_before_writing(tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("name;number\nSome club;923609008\n", encoding="utf-8")
+
+    with pytest.raises(ImportFileError, match="lacks the columns organisasjonsnummer"):
+        run(path)
+    assert_nothing_written(path)
+
+
+def test_wrong_encoding_late_in_the_file_is_refused_before_writing(sample, tmp_path):
+    path = tmp_path / "latin1.csv"
+    good = sample.read_bytes()
+    bad_line = '"923609008","BLÅ KORS","FLI","","","","","","","","","","","","","","","","","","","",""\n'
+    path.write_bytes(good + bad_line.encode("iso-8859-1"))
+
+    with pytest.raises(ImportFileError, match="not valid UTF-8.*line 196"):
+        run(path)
+    assert_nothing_written(path)
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+
+    with pytest.raises(ImportFileError, match="empty"):
+        run(path)
+    assert_nothing_written(path)
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "picture.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+
+    with pytest.raises(ImportFileError, match="binary"):
+        run(path)
+    assert_nothing_written(path)
+
+
+def test_gzip_file_imports_like_the_plain_one(sample, tmp_path):
+    import gzip
+
+    path = tmp_path / "enheter.csv.gz"
+    path.write_bytes(gzip.compress(sample.read_bytes()))
+
+    assert run(path).counts["created"] == 181
+
+
+def test_command_prints_counts_and_fails_on_a_bad_file(sample, tmp_path, capsys):
+    call_command("import-organisations", str(sample), "--format", "brreg", "--no-progress")
+    out = capsys.readouterr().out
+    assert "181 created, 0 updated, 0 unchanged, 0 rejected, 13 skipped" in out
+    assert "enheter-csv-selection-fli-sti.rejects.csv" in out
+
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(CommandError, match="The file is empty. Nothing was imported."):
+        call_command("import-organisations", str(empty), "--format", "brreg", "--no-progress")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_once_do_not_duplicate(sample, tmp_path):
+    import threading
+
+    from django.db import connection
+
+    results, errors = [], []
+
+    def worker(n: int) -> None:
+        try:
+            results.append(run(sample, rejects_path=tmp_path / f"rejects-{n}.csv", batch_size=20))
+        except Exception as exc:  # noqa: BLE001 — surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert Organisation.objects.count() == 181
+    assert sum(r.counts["created"] for r in results) == 181
+    assert all(r.rows == 194 for r in results)

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from samverka.accounts.access import access_for
+from samverka.areas.models import Area
+from samverka.core.errors import NotFound, ValidationError
+from samverka.core.pagination import paginate
+
+from .. import permissions, selectors, services
+from ..forms import FilterForm, OrganisationForm, areas_for_form
+from .common import add_service_errors, is_htmx, query_without_page, require_registry_user
+
+PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 50
+SORTABLE_COLUMNS = (
+    ("name", gettext_lazy("Name")),
+    ("number", gettext_lazy("Number")),
+    ("municipality", gettext_lazy("Municipality")),
+    ("updated", gettext_lazy("Updated")),
+)
+
+
+def _scoped_areas(user):
+    access = access_for(user)
+    if access.is_platform_admin:
+        return areas_for_form()
+    paths = access.area_paths()
+    qs = Area.objects.none()
+    for p in paths:
+        qs = qs | Area.objects.filter(path__startswith=p)
+    return areas_for_form(qs)
+
+
+def _filter_areas(user, selected: str):
+    """The list filter's areas: the actor's areas down to county / region / welfare-area level (and the areas
+    of their roles), plus the selected area. Municipalities come from the area pages' registry link (?area=),
+    so the form does not render hundreds of options on every visit."""
+    access = access_for(user)
+    coarse = Q(depth__lte=1)
+    if not access.is_platform_admin:
+        paths = access.area_paths()
+        coarse &= Q(pk__in=[]) if not paths else Q()
+        within = Q()
+        for p in paths:
+            within |= Q(path__startswith=p)
+        coarse = (coarse & within) | Q(path__in=paths)
+    if selected:
+        coarse |= Q(pk=selected)
+    return areas_for_form(Area.objects.filter(coarse))
+
+
+def _columns(request, filters):
+    """Sortable headers: each links to the same filters sorted by it (again to reverse)."""
+    current = filters.sort
+    columns = []
+    for key, label in SORTABLE_COLUMNS:
+        params = request.GET.copy()
+        params.pop("page", None)
+        descending = current == key
+        params["sort"] = f"-{key}" if descending else key
+        state = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        columns.append({"key": key, "label": label, "query": params.urlencode(), "sort": state})
+    return columns
+
+
+@login_required
+def registry_list(request: HttpRequest):
+    require_registry_user(request)
+    filters = selectors.OrganisationFilters.from_mapping(request.GET)
+    page = selectors.organisation_page(
+        selectors.organisation_list(actor=request.user, filters=filters), filters, request.GET.get("page"), PAGE_SIZE
+    )
+    export_query = selectors.OrganisationFilters.as_query(filters)
+    context = {
+        "page": page,
+        "filters": filters,
+        "columns": _columns(request, filters),
+        "query_without_page": query_without_page(request),
+        "export_query": export_query,
+        "can_create": permissions.can_create(request.user),
+    }
+    if is_htmx(request):
+        return render(request, "registry/_results.html", context)
+    form = FilterForm(initial=filters.as_query(), areas=_filter_areas(request.user, filters.area), coarse_areas=True)
+    return render(request, "registry/list.html", {**context, "form": form})
+
+
+def _form_status(form) -> int:
+    return 422 if form.is_bound and form.errors else 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request: HttpRequest):
+    require_registry_user(request)
+    if not permissions.can_create(request.user):
+        return render(request, "403.html", status=403)
+    areas = _scoped_areas(request.user)
+    form = OrganisationForm(
+        request.POST or None,
+        areas=areas,
+        initial={"country": (request.user.home_area.country if request.user.home_area else "NO")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_create(actor=request.user, data=form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation is registered."))
+            return redirect("registry:public_detail", pk=org.pk)
+    return render(request, "registry/form.html", {"form": form, "org": None}, status=_form_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk):
+    org = selectors.organisation_get_for_staff(actor=request.user, pk=pk, purpose="edit")
+    staff_fields = permissions.can_edit_staff_fields(request.user, org)
+    areas = areas_for_form(country=org.country)
+    form = OrganisationForm(
+        request.POST or None, areas=areas, staff_fields=staff_fields, initial=OrganisationForm.initial_for(org)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(actor=request.user, organisation=org, data=form.service_data())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except NotFound:
+            return render(request, "404.html", status=404)
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect("registry:public_detail", pk=org.pk)
+    return render(request, "registry/form.html", {"form": form, "org": org}, status=_form_status(form))
+
+
+@login_required
+def organisation_history(request: HttpRequest, pk):
+    org = selectors.organisation_get_for_staff(actor=request.user, pk=pk, purpose="history")
+    events = selectors.organisation_history(actor=request.user, organisation=org)
+    page = paginate(events, request.GET.get("page"), HISTORY_PAGE_SIZE)
+    return render(
+        request,
+        "registry/history.html",
+        {
+            "org": org,
+            "page": page,
+            "query_without_page": query_without_page(request),
+        },
+    )

@@ -1,0 +1,154 @@
+"""Decisions (vouchers and personal budgets), claims against them, and monthly settlements."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samverka.audit.models import AppendOnlyModel
+from samverka.core.models import BaseModel
+
+
+class VoucherStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    LAPSED = "lapsed", _("Lapsed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Voucher(BaseModel):
+    scheme = models.ForeignKey("vouchers.VoucherScheme", on_delete=models.PROTECT, related_name="vouchers")
+    resident = models.ForeignKey("vouchers.Resident", on_delete=models.PROTECT, related_name="vouchers")
+    units = models.DecimalField(_("units"), max_digits=10, decimal_places=2, null=True, blank=True)
+    value_minor = models.BigIntegerField(_("value issued (minor units)"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    status = models.CharField(_("status"), max_length=10, choices=VoucherStatus.choices, default=VoucherStatus.ACTIVE)
+    provider = models.ForeignKey(
+        "vouchers.Accreditation", null=True, blank=True, on_delete=models.PROTECT, related_name="vouchers"
+    )
+    copayment_percent = models.DecimalField(_("co-payment share (%)"), max_digits=5, decimal_places=2, default=0)
+    account = models.OneToOneField("vouchers.LedgerAccount", on_delete=models.PROTECT, related_name="voucher")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "valid_to"], name="vouchers_voucher_expiry")]
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(value_minor__gt=0), name="vouchers_value_positive"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")), name="vouchers_valid_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"voucher {str(self.pk)[:8]}"
+
+
+class BudgetLine(BaseModel):
+    """What a personal budget is meant for (e.g. "practical help 30 000", "respite 12 000")."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="budget_lines")
+    label = models.CharField(_("budget line"), max_length=200)
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="vouchers_budget_line_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Claim(AppendOnlyModel):
+    """Units a provider delivered. Insert-only: a correction is a reversing ledger transaction."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="claims")
+    accreditation = models.ForeignKey("vouchers.Accreditation", on_delete=models.PROTECT, related_name="claims")
+    service_date = models.DateField(_("date delivered"))
+    units = models.DecimalField(_("units"), max_digits=10, decimal_places=2, null=True, blank=True)
+    unit_price_minor = models.BigIntegerField(null=True, blank=True)
+    amount_minor = models.BigIntegerField(_("amount (minor units)"))
+    copayment_minor = models.BigIntegerField(_("co-payment (minor units)"), default=0)
+    budget_line = models.ForeignKey(
+        BudgetLine,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name=_("budget line"),
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    idempotency_key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    transaction = models.OneToOneField("vouchers.LedgerTransaction", on_delete=models.PROTECT, related_name="claim")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-service_date", "-created_at"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.UniqueConstraint(fields=["accreditation", "idempotency_key"], name="vouchers_claim_idempotency"),
+            models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="vouchers_claim_positive"),
+        ]
+
+    @property
+    def net_minor(self) -> int:
+        return self.amount_minor - self.copayment_minor
+
+
+class SettlementRun(BaseModel):
+    """One monthly settlement of a scheme. The unique constraint makes "settled twice" impossible."""
+
+    scheme = models.ForeignKey("vouchers.VoucherScheme", on_delete=models.PROTECT, related_name="settlement_runs")
+    month = models.DateField(_("month"))  # first day of the month
+    transaction = models.OneToOneField(
+        "vouchers.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "month"], name="vouchers_settle_month_once")]
+
+
+class Settlement(BaseModel):
+    run = models.ForeignKey(SettlementRun, on_delete=models.PROTECT, related_name="settlements")
+    accreditation = models.ForeignKey("vouchers.Accreditation", on_delete=models.PROTECT, related_name="settlements")
+    gross_minor = models.BigIntegerField(default=0)
+    copayment_minor = models.BigIntegerField(default=0)
+    net_minor = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["accreditation__organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "accreditation"], name="vouchers_one_settlement_per_provider"),
+        ]
+
+
+class SettlementLine(models.Model):
+    settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="lines")
+    # The claim is the key: a claim is settled once, and a million lines need no second index or sequence.
+    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="settlement_line", primary_key=True)
+
+    def __str__(self) -> str:
+        return f"{self.settlement_id}: {self.claim_id}"

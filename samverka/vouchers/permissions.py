@@ -1,0 +1,43 @@
+"""Who may do what with vouchers. Built on accounts.access.access_for, the one resolver of roles.
+
+- run schemes, accreditations, decisions, settlements, and read residents: officers with the "vouchers"
+  capability in an area covering the scheme's (or resident's) area, and platform admins;
+- apply for accreditation and claim: the organisation's own admins and members;
+- a provider reads its own clients (limited fields) through the vouchers it was chosen for.
+"""
+
+from samverka.accounts.access import access_for
+from samverka.accounts.models import AreaRoleKind, Capability, OrganisationRoleKind
+
+OFFICER_ROLES = (AreaRoleKind.OFFICER,)
+ORG_ROLES = (OrganisationRoleKind.ADMIN, OrganisationRoleKind.MEMBER)
+
+
+def _authenticated(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def is_voucher_officer(user, area) -> bool:
+    return _authenticated(user) and access_for(user).has_area_role(area, OFFICER_ROLES, Capability.VOUCHERS)
+
+
+def officer_area_q(user, lookup: str):
+    """Q over rows whose area path (at `lookup`) is within the areas this user runs vouchers in."""
+    return access_for(user).area_filter(lookup, OFFICER_ROLES, Capability.VOUCHERS)
+
+
+def has_any_voucher_role(user) -> bool:
+    if not _authenticated(user):
+        return False
+    access = access_for(user)
+    return access.is_platform_admin or bool(access.area_paths(OFFICER_ROLES, Capability.VOUCHERS))
+
+
+def provider_organisation_ids(user) -> set:
+    if not _authenticated(user):
+        return set()
+    return access_for(user).organisation_ids(ORG_ROLES)
+
+
+def acts_for_organisation(user, organisation_id) -> bool:
+    return organisation_id in provider_organisation_ids(user)

@@ -1,0 +1,318 @@
+"""Redemption: a provider claims delivered units against a voucher, exactly once per Idempotency-Key.
+
+Concurrency: the voucher's ledger account row is locked (SELECT … FOR UPDATE on PostgreSQL) before the balance
+is read, so concurrent claims on one voucher queue and can never overspend it. SQLite runs IMMEDIATE
+transactions (config.settings.base), so there is one writer at a time.
+"""
+
+import datetime
+import hashlib
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverka.audit.services import audit_record
+from samverka.core.errors import ConflictError, NotFound, ValidationError
+
+from .. import ledger, permissions
+from ..models import (
+    AccountKind,
+    Accreditation,
+    AccreditationStatus,
+    BudgetLine,
+    Claim,
+    CopaymentKind,
+    LedgerAccount,
+    LedgerTransaction,
+    TransactionKind,
+    Voucher,
+    VoucherStatus,
+)
+from ..money import fmt, percent_of, times
+from .common import decimal_field, denied, invalid, money_field
+from .decisions import _locked
+
+MAX_KEY_LENGTH = 200
+
+
+def _parse_date(errors: dict, value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value or ""))
+    except ValueError:
+        errors.setdefault("service_date", []).append(_("Enter the date as YYYY-MM-DD."))
+        return None
+
+
+def _canonical(number) -> str:
+    """1, "1.0" and Decimal("1.00") are the same request."""
+    if number in (None, ""):
+        return ""
+    try:
+        return format(Decimal(str(number).strip().replace(",", ".")).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return str(number)
+
+
+def request_hash(*, voucher_id, service_date, units, unit_price, amount, note, budget_line=None) -> str:
+    """A fingerprint of what was asked, to tell a true retry from a different claim under the same key."""
+    body = {
+        "voucher": str(voucher_id),
+        "service_date": str(service_date),
+        "units": _canonical(units),
+        "unit_price": _canonical(unit_price),
+        "amount": _canonical(amount),
+        "note": (note or "").strip(),
+    }
+    if budget_line:  # only when given, so the fingerprints of claims without a line stay as they were
+        body["budget_line"] = str(budget_line)
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _prior(organisation_ids, key: str) -> Claim | None:
+    return (
+        Claim.objects.select_related("voucher", "accreditation", "voucher__scheme")
+        .filter(accreditation__organisation_id__in=organisation_ids, idempotency_key=key)
+        .first()
+    )
+
+
+def _replay(prior: Claim, digest: str) -> tuple[Claim, bool]:
+    if prior.request_hash != digest:
+        raise ValidationError(
+            _("This Idempotency-Key was already used for a different claim. Use a new key for a new claim."),
+            {"idempotency_key": [_("Already used with a different request.")]},
+        )
+    return prior, False
+
+
+def _copayment(voucher, units: Decimal | None, amount: int) -> int:
+    scheme = voucher.scheme
+    if scheme.copayment_kind == CopaymentKind.FIXED:
+        share = scheme.copayment_fixed_minor
+        if scheme.per_unit and units is not None:
+            share = times(units, scheme.copayment_fixed_minor)
+    elif scheme.copayment_kind == CopaymentKind.INCOME:
+        share = percent_of(amount, voucher.copayment_percent)
+    else:
+        share = 0
+    return max(0, min(share, amount))
+
+
+def claim_create(
+    *,
+    actor,
+    voucher_id,
+    service_date,
+    idempotency_key: str,
+    units=None,
+    unit_price=None,
+    amount=None,
+    note: str = "",
+    budget_line=None,
+) -> tuple[Claim, bool]:
+    """Returns (claim, created). A retry with the same key and body returns the first claim and writes nothing.
+    A claim on a personal budget with lines names the line (`budget_line`: its id)."""
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise invalid({"idempotency_key": [_("Send an Idempotency-Key of 1–200 characters with every claim.")]})
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise invalid({"note": [_("The note may be at most 500 characters.")]})
+    organisation_ids = permissions.provider_organisation_ids(actor)
+    digest = request_hash(
+        voucher_id=voucher_id,
+        service_date=service_date,
+        units=units,
+        unit_price=unit_price,
+        amount=amount,
+        note=note,
+        budget_line=budget_line,
+    )
+    prior = _prior(organisation_ids, key)
+    if prior is not None:
+        return _replay(prior, digest)
+    voucher = Voucher.objects.select_related("scheme", "provider").filter(pk=voucher_id).first()
+    if voucher is None or not organisation_ids:
+        raise NotFound(_("Not found."))
+    if voucher.provider is None or voucher.provider.organisation_id not in organisation_ids:
+        if Accreditation.objects.filter(scheme_id=voucher.scheme_id, organisation_id__in=organisation_ids).exists():
+            raise ConflictError(_("This voucher is held by another provider; only the chosen provider can claim."))
+        raise denied(actor, voucher, area_id=voucher.scheme.area_id, purpose="claim")
+    try:
+        return _create(
+            actor, voucher, organisation_ids, key, digest, service_date, units, unit_price, amount, note, budget_line
+        )
+    except IntegrityError:
+        prior = _prior(organisation_ids, key)  # a concurrent request with the same key won the race
+        if prior is not None:
+            return _replay(prior, digest)
+        raise
+
+
+def _budget_line(errors: dict, voucher, given) -> BudgetLine | None:
+    """The voucher's own budget line named by the claim; required exactly when the voucher has lines."""
+    lines = {str(line.pk): line for line in voucher.budget_lines.all()}
+    given = str(given or "").strip()
+    if not lines:
+        if given:
+            errors.setdefault("budget_line", []).append(_("This voucher has no budget lines."))
+        return None
+    if not given:
+        errors.setdefault("budget_line", []).append(_("Choose the budget line this claim is for."))
+        return None
+    if given not in lines:
+        errors.setdefault("budget_line", []).append(_("Choose one of this budget's lines."))
+        return None
+    return lines[given]
+
+
+def _create(actor, voucher, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id):
+    scheme = voucher.scheme
+    errors: dict[str, list[str]] = {}
+    line = _budget_line(errors, voucher, line_id)
+    day = _parse_date(errors, service_date)
+    if scheme.per_unit:
+        units = decimal_field(errors, "units", units)
+        price = money_field(errors, "unit_price", unit_price, required=False)
+    else:
+        units = decimal_field(errors, "units", units, required=False)
+        price = None
+        cost = money_field(errors, "amount", amount)
+        if cost is not None and cost > scheme.price_ceiling_minor:
+            errors.setdefault("amount", []).append(
+                _("The amount is above the scheme's price ceiling of %(ceiling)s per claim.")
+                % {"ceiling": fmt(scheme.price_ceiling_minor, scheme.currency)}
+            )
+    if price is not None and price > scheme.price_ceiling_minor:
+        errors.setdefault("unit_price", []).append(
+            _("The price is above the scheme's ceiling of %(ceiling)s.")
+            % {"ceiling": fmt(scheme.price_ceiling_minor, scheme.currency)}
+        )
+    if day is not None:
+        if day > timezone.localdate():
+            errors.setdefault("service_date", []).append(_("A claim is for units already delivered, not future ones."))
+        elif not (voucher.valid_from <= day <= voucher.valid_to):
+            errors.setdefault("service_date", []).append(
+                _("The date is outside the voucher's validity (%(start)s – %(end)s).")
+                % {"start": voucher.valid_from.isoformat(), "end": voucher.valid_to.isoformat()}
+            )
+    if errors:
+        raise invalid(errors, _("The claim was not recorded."))
+    with transaction.atomic():
+        current = _locked(voucher)
+        prior = _prior(organisation_ids, key)
+        if prior is not None:
+            return _replay(prior, digest)
+        if current.status == VoucherStatus.LAPSED:
+            raise ConflictError(_("This voucher has expired."))
+        if current.status == VoucherStatus.CANCELLED:
+            raise ConflictError(_("This voucher has been cancelled."))
+        accreditation = current.provider
+        if accreditation is None or accreditation.organisation_id not in organisation_ids:
+            raise ConflictError(_("This voucher is held by another provider; only the chosen provider can claim."))
+        if accreditation.status != AccreditationStatus.APPROVED:
+            raise ConflictError(
+                _("Your accreditation is %(status)s; claims are not accepted.")
+                % {"status": accreditation.get_status_display()}
+            )
+        if scheme.per_unit:
+            price = price if price is not None else accreditation.price_minor
+            if price > scheme.price_ceiling_minor:
+                raise invalid({"unit_price": [_("Your accredited price is above the scheme's ceiling.")]})
+            cost = times(units, price)
+        remaining = current.account.balance_minor
+        if cost > remaining:
+            raise ConflictError(
+                _("The claim of %(cost)s is above the voucher's remaining balance of %(left)s.")
+                % {"cost": fmt(cost, scheme.currency), "left": fmt(remaining, scheme.currency)}
+            )
+        if line is not None:
+            line_left = ledger.budget_line_balances(current).get(line.pk, 0)
+            if cost > line_left:
+                raise ConflictError(
+                    _("The claim of %(cost)s is above what is left on the budget line “%(line)s”: %(left)s.")
+                    % {
+                        "cost": fmt(cost, scheme.currency),
+                        "line": line.label,
+                        "left": fmt(line_left, scheme.currency),
+                    }
+                )
+        copay = _copayment(current, units, cost)
+        payable = LedgerAccount.objects.get(
+            scheme=scheme, kind=AccountKind.PROVIDER_PAYABLE, organisation_id=accreditation.organisation_id
+        )
+        receivable = LedgerAccount.objects.get(scheme=scheme, kind=AccountKind.COPAYMENT_RECEIVABLE)
+        tx = ledger.post(
+            kind=TransactionKind.CLAIM,
+            scheme=scheme,
+            voucher=current,
+            actor=actor,
+            memo=f"Claim {day.isoformat()}",
+            lines=[(current.account, -cost, line), (payable, cost - copay, None), (receivable, copay, None)],
+        )
+        claim = Claim.objects.create(
+            voucher=current,
+            accreditation=accreditation,
+            service_date=day,
+            units=units,
+            unit_price_minor=price,
+            amount_minor=cost,
+            copayment_minor=copay,
+            budget_line=line,
+            note=note,
+            idempotency_key=key,
+            request_hash=digest,
+            transaction=tx,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="vouchers.claim.create",
+            obj=claim,
+            area_id=scheme.area_id,
+            organisation_id=accreditation.organisation_id,
+            changes={
+                "amount": fmt(cost, scheme.currency),
+                "co_payment": fmt(copay, scheme.currency),
+                "units": units,
+                "service_date": day,
+                "voucher": str(current.pk),
+                "budget_line": str(line.pk) if line else "",
+            },
+        )
+    return claim, True
+
+
+def claim_reverse(*, actor, claim, reason: str) -> LedgerTransaction:
+    """Correct a claim recorded in error: a reversing transaction returns its value to the voucher.
+    A settled claim is not reversed here (its money has moved on); reverse it against the next settlement."""
+    scheme = claim.voucher.scheme
+    if not permissions.is_voucher_officer(actor, scheme.area):
+        raise NotFound(_("Not found."))
+    if not (reason or "").strip():
+        raise invalid({"reason": [_("Give the reason for the correction.")]})
+    with transaction.atomic():
+        current = _locked(claim.voucher)
+        if current.status != VoucherStatus.ACTIVE:
+            raise ConflictError(_("Claims can be corrected only while the voucher is active."))
+        if Claim.objects.filter(pk=claim.pk, settlement_line__isnull=False).exists():
+            raise ConflictError(_("This claim has been settled and cannot be reversed."))
+        if LedgerTransaction.objects.filter(reverses=claim.transaction_id).exists():
+            raise ConflictError(_("This claim has already been reversed."))
+        tx = ledger.reverse(original=claim.transaction, actor=actor, memo=f"Correction: {reason.strip()}"[:300])
+        audit_record(
+            actor=actor,
+            action="vouchers.claim.reverse",
+            obj=claim,
+            area_id=scheme.area_id,
+            organisation_id=claim.accreditation.organisation_id,
+            changes={"reason": reason.strip(), "transaction": str(tx.pk)},
+        )
+    return tx

@@ -1,0 +1,81 @@
+"""On PostgreSQL, many concurrent claimants against few vouchers: no overspend, no lost claim, exact totals."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from samverka.core.errors import ConflictError
+from samverka.vouchers import ledger, services
+from samverka.vouchers.models import Claim
+from samverka.vouchers.selectors import reconciliation
+
+from .factories import World, resident, voucher
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+THREADS = 12
+CLAIMS_PER_THREAD = 5
+
+
+def test_concurrent_claims_never_overspend_and_none_are_lost():
+    assert connection.vendor == "postgresql"
+    world = World(units="7")  # 7 × 500 = 3500 NOK; each claim of 1 h costs 450 → at most 7 succeed per voucher
+    vouchers = [world.voucher] + [
+        voucher(world.officer, world.scheme, resident(world.officer), world.accreditation, units="7") for _ in range(2)
+    ]
+    day = datetime.date.today() - datetime.timedelta(days=1)
+    accepted: list[str] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(CLAIMS_PER_THREAD):
+                target = vouchers[(n + i) % len(vouchers)]
+                key = f"t{n}-{i}"
+                try:
+                    claim, created = services.claim_create(
+                        actor=world.provider_user,
+                        voucher_id=target.pk,
+                        idempotency_key=key,
+                        units="1",
+                        service_date=day,
+                    )
+                    # A retry of the same key from the same worker must return the same claim.
+                    again, created_again = services.claim_create(
+                        actor=world.provider_user,
+                        voucher_id=target.pk,
+                        idempotency_key=key,
+                        units="1",
+                        service_date=day,
+                    )
+                    assert created and not created_again and again.pk == claim.pk
+                    with lock:
+                        accepted.append(key)
+                except ConflictError:
+                    with lock:
+                        refused.append(key)
+        except BaseException as exc:  # noqa: BLE001 — reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(accepted) + len(refused) == THREADS * CLAIMS_PER_THREAD
+    assert Claim.objects.count() == len(accepted) == 3 * 7  # every voucher used up exactly, none overspent
+    for v in vouchers:
+        v.account.refresh_from_db()
+        assert v.account.balance_minor == 7 * 500_00 - 7 * 450_00
+    rec = reconciliation(scheme=world.scheme)
+    assert rec.redeemed == len(accepted) * 450_00 and rec.balanced
+    assert ledger.verify().ok

@@ -1,0 +1,45 @@
+"""A short mixed load (locust, ~10 s) against gunicorn on loopback: every request type answers, 0 errors.
+
+The database is a copy of this test's database with the demo loaded, made with `samverka backup`; gunicorn
+serves it with the test settings (no collectstatic needed). The long run is `make bench` (bench/load_mixed.py).
+Locust runs in its own process: importing it here would monkey-patch this process with gevent.
+"""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+from bench import load_mixed
+from bench.run import stop, wait_ready, worker_peak_rss_mb
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DURATION_S = 10
+
+
+def test_mixed_load_smoke_has_no_errors(tmp_path):
+    call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    db = tmp_path / "load.sqlite3"
+    call_command("backup", str(db), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=f"sqlite:///{db}", ALLOWED_HOSTS="127.0.0.1")
+    sessions = load_mixed.prepare(env)
+
+    port = load_mixed.free_port()
+    server = load_mixed.start_gunicorn(env, port)
+    try:
+        wait_ready(f"http://127.0.0.1:{port}")
+        stats = load_mixed.run_locust(
+            f"http://127.0.0.1:{port}", sessions, users=6, duration_s=DURATION_S, workdir=tmp_path
+        )
+        rss = worker_peak_rss_mb(server.pid)
+    finally:
+        stop(server)
+
+    assert stats["all"]["requests"] > 50, stats["all"]
+    failures = tmp_path / "locust_failures.csv"
+    assert stats["all"]["errors"] == 0, failures.read_text()[:3000] if failures.exists() else stats
+    for name in (load_mixed.FINDER, "/healthz (floor)", "/registry/[id]/edit/ POST", "/vouchers/schemes/"):
+        assert stats.get(name, {}).get("requests", 0) > 0, (name, sorted(stats))
+    assert rss is None or rss < 1024

@@ -1,0 +1,226 @@
+"""The access-control matrix: every role × every page (own area and another area), generated and tested.
+
+The pages are found by crawling the demo as the Akershus coordinator (own area) and as the platform admin. Each
+role then asks for each page; the answers form the table in docs/security.md ("Access matrix"), kept in
+tests/security/access_matrix.json. The test checks the rules every row must follow, then compares the whole
+table with the recorded one, so any change of who may reach what shows up in review. After an intended change:
+`SAMVERKA_UPDATE_ACCESS_MATRIX=1 .venv/bin/pytest tests/security/test_access_matrix.py` rewrites both.
+"""
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import resolve
+
+from samverka.accounts.models import User
+from samverka.accounts.tests.factories import (
+    grant_area_role,
+    grant_organisation_role,
+    make_user,
+    plain_login,
+    staff_login,
+)
+from samverka.audit.models import AuditEvent
+from samverka.registry.demo import ADMIN_EMAIL
+from samverka.registry.models import Organisation
+
+from .crawl import crawl
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parents[2]
+MATRIX_FILE = Path(__file__).with_name("access_matrix.json")
+DOC = ROOT / "docs" / "security.md"
+DOC_START, DOC_END = "<!-- access-matrix:start -->", "<!-- access-matrix:end -->"
+ROLES = [
+    "anonymous",
+    "ngo_member",
+    "ngo_admin",
+    "viewer",
+    "officer",
+    "coordinator_own",
+    "coordinator_other",
+    "platform_admin",
+]
+# Pages anyone may read. Everything else must not answer 200 to an anonymous visitor.
+PUBLIC_ROUTES = {
+    "core:home",
+    "areas:list",
+    "areas:detail",
+    "registry:public_list",
+    "registry:public_detail",
+    "catalogue:index",
+    "catalogue:service_detail",
+    "catalogue:report_error",
+    "agreements:public_register",
+    "agreements:public_detail",
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_complete",
+    "dialogue:index",  # the list of public forums
+    "dialogue:hearings",
+    "dialogue:hearing",
+    "dialogue:hearing_report",
+    "vouchers:index",
+    "vouchers:compare",
+    "vouchers:apply",
+}
+START = [
+    "/",
+    "/accounts/",
+    "/accounts/tokens/",
+    "/accounts/roles/",
+    "/accounts/invitations/",
+    "/accounts/invite/",
+    "/registry/",
+    "/registry/new/",
+    "/organisations/",
+    "/services/",
+    "/catalogue/proposals/",
+    "/catalogue/freshness/",
+    "/agreements/",
+    "/agreements/register/",
+    "/agreements/library/",
+    "/agreements/public/",
+    "/forums/",
+    "/forums/calendar/",
+    "/hearings/",
+    "/vouchers/",
+    "/vouchers/schemes/",
+    "/vouchers/residents/",
+    "/vouchers/provider/",
+    "/areas/",
+]
+
+
+def _clients() -> dict[str, Client]:
+    from samverka.areas.models import Area
+
+    akershus = Area.objects.get(country="NO", kind="county", code="32")
+    org = Organisation.objects.filter(roles__user__email="ngo.akershus@samverka.example").first()
+    member = make_user("matrix.member@samverka.example")
+    grant_organisation_role(member, org, "member")
+    viewer = make_user("matrix.viewer@samverka.example")
+    grant_area_role(viewer, akershus, "viewer")
+    users = {
+        "ngo_member": (member, plain_login),
+        "ngo_admin": (User.objects.get(email="ngo.akershus@samverka.example"), plain_login),
+        "viewer": (viewer, plain_login),
+        "officer": (User.objects.get(email="officer.akershus@samverka.example"), staff_login),
+        "coordinator_own": (User.objects.get(email="coordinator.akershus@samverka.example"), staff_login),
+        "coordinator_other": (User.objects.get(email="coordinator.varmland@samverka.example"), staff_login),
+        "platform_admin": (User.objects.get(email=ADMIN_EMAIL), staff_login),
+    }
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for role, (user, login) in users.items():
+        clients[role] = Client(raise_request_exception=False)
+        login(clients[role], user)
+    return clients
+
+
+def _route(url: str) -> str:
+    return resolve(urlsplit(url).path).view_name
+
+
+def _has_uuid(route: str, url: str) -> bool:
+    return any(len(part) == 36 and part.count("-") == 4 for part in urlsplit(url).path.split("/"))
+
+
+@pytest.fixture
+def world():
+    call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    clients = _clients()
+    pages: dict[str, str] = {}
+    for role in ("coordinator_own", "platform_admin"):
+        for url, status in crawl(clients[role], START, limit=200).pages.items():
+            if status == 200:
+                pages.setdefault(_route(url), url)
+    return clients, pages
+
+
+def test_access_matrix(world):
+    clients, pages = world
+    table: dict[str, dict[str, int]] = {}
+    denied_audited: dict[str, bool] = {}
+    for route, url in sorted(pages.items()):
+        row = {}
+        for role in ROLES:
+            before = AuditEvent.objects.filter(action="access.denied").count()
+            row[role] = clients[role].get(url).status_code
+            if role == "coordinator_other" and row[role] == 404:
+                denied_audited[route] = AuditEvent.objects.filter(action="access.denied").count() > before
+        table[route] = row
+
+    problems = []
+    for route, row in table.items():
+        if any(status >= 500 for status in row.values()):
+            problems.append((route, "5xx", row))
+        public_object = _has_uuid(route, pages[route]) and row["anonymous"] == 200  # e.g. a public forum
+        if route not in PUBLIC_ROUTES and row["anonymous"] == 200 and not public_object:
+            problems.append((route, "anonymous reads a private page", row))
+        if row["platform_admin"] in (403, 404):
+            problems.append((route, "the platform admin is refused", row))
+        own_object = _has_uuid(route, pages[route]) and row["coordinator_own"] == 200
+        if own_object and not public_object and route not in PUBLIC_ROUTES and row["coordinator_other"] == 200:
+            problems.append((route, "a coordinator of another area reads it", row))
+    assert len(table) > 40, f"only {len(table)} pages found"
+    assert not problems, "\n".join(map(str, problems))
+
+    recorded = json.loads(MATRIX_FILE.read_text()) if MATRIX_FILE.exists() else None
+    if recorded is None or os.environ.get("SAMVERKA_UPDATE_ACCESS_MATRIX") == "1":
+        MATRIX_FILE.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+        _write_doc(table, denied_audited)
+        recorded = table
+    changed = {
+        r: (recorded.get(r), table.get(r)) for r in set(recorded) | set(table) if recorded.get(r) != table.get(r)
+    }
+    assert not changed, f"access changed (rerun with SAMVERKA_UPDATE_ACCESS_MATRIX=1 if intended): {changed}"
+
+
+def test_cross_area_object_reads_are_404_and_audited(world):
+    clients, pages = world
+    other = clients["coordinator_other"]
+    checked = 0
+    for route, url in sorted(pages.items()):
+        if route in PUBLIC_ROUTES or not _has_uuid(route, url):
+            continue
+        if clients["coordinator_own"].get(url).status_code != 200 or clients["anonymous"].get(url).status_code == 200:
+            continue
+        before = AuditEvent.objects.filter(action="access.denied").count()
+        status = other.get(url).status_code
+        assert status in (403, 404), (route, status)
+        if status == 404:
+            checked += 1
+            assert AuditEvent.objects.filter(action="access.denied").count() > before, f"{route}: 404 not audited"
+    assert checked >= 5, f"only {checked} cross-area object pages found"
+
+
+def _write_doc(table: dict[str, dict[str, int]], audited: dict[str, bool]) -> None:
+    head = "| page (url name) | " + " | ".join(r.replace("_", " ") for r in ROLES) + " |"
+    lines = [
+        DOC_START,
+        "Generated by `tests/security/test_access_matrix.py` from the demo data (own area: Akershus; other area:",
+        "Värmland). 200 = shown, 302 = sent to log in or to MFA, 403 = refused, 404 = not found (another tenant's",
+        "object; † = the refusal wrote an `access.denied` audit event). The test fails when any cell changes.",
+        "",
+        head,
+        "|" + "---|" * (len(ROLES) + 1),
+    ]
+    for route, row in sorted(table.items()):
+        cells = [f"{row[r]}{'†' if r == 'coordinator_other' and audited.get(route) else ''}" for r in ROLES]
+        lines.append(f"| `{route}` | " + " | ".join(cells) + " |")
+    lines.append(DOC_END)
+    text = DOC.read_text()
+    block = "\n".join(lines)
+    if DOC_START in text:
+        before, rest = text.split(DOC_START, 1)
+        text = before + block + rest.split(DOC_END, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n## Access matrix\n\n" + block + "\n"
+    DOC.write_text(text)

@@ -1,0 +1,40 @@
+"""Background work on django.tasks: tasks are idempotent, so running one twice does no harm."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+
+from samverka.core.tasks import purge_expired_sessions
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(expires_in: timedelta) -> str:
+    store = SessionStore()
+    store["probe"] = 1
+    store.create()
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() + expires_in)
+    return store.session_key
+
+
+def test_purge_expired_sessions_removes_only_expired_and_is_safe_to_run_twice():
+    expired = [_session(timedelta(days=-1)) for _ in range(3)]
+    alive = _session(timedelta(days=1))
+
+    first = purge_expired_sessions.enqueue()
+    second = purge_expired_sessions.enqueue()
+
+    assert first.status == TaskResultStatus.SUCCESSFUL and first.return_value == 3
+    assert second.status == TaskResultStatus.SUCCESSFUL and second.return_value == 0
+    assert not Session.objects.filter(session_key__in=expired).exists()
+    assert Session.objects.filter(session_key=alive).exists()
+
+
+def test_production_tasks_backend_is_the_database(settings):
+    from config.settings import base
+
+    assert base.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
