@@ -131,6 +131,15 @@ class MalformedInputMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _carries_nul(request):
+            # No text column can store U+0000 (PostgreSQL refuses it) and no person types it: refuse up front.
+            from django.core.exceptions import ValidationError as DjangoValidationError
+            from django.utils.translation import gettext as _
+
+            return self.process_exception(request, DjangoValidationError(_("Null characters are not allowed.")))
+        return None
+
     def process_exception(self, request, exception):
         from django.core.exceptions import ValidationError as DjangoValidationError
         from django.utils.translation import gettext as _
@@ -138,9 +147,28 @@ class MalformedInputMiddleware:
         if not isinstance(exception, DjangoValidationError):
             return None
         detail = _("The request contains a value that is not valid.")
+        messages = [str(m) for m in exception.messages]
         if request.path.startswith("/api/"):
             import json
 
-            body = json.dumps({"detail": detail, "errors": {"__all__": [str(m) for m in exception.messages]}})
+            body = json.dumps({"detail": detail, "errors": {"__all__": messages}})
             return HttpResponse(body, status=400, content_type="application/json")
-        return HttpResponse(render_to_string("400.html", {"detail": detail}, request=request), status=400)
+        return HttpResponse(
+            render_to_string("400.html", {"detail": " ".join([detail, *messages])}, request=request), status=400
+        )
+
+
+def _carries_nul(request) -> bool:
+    """True when a query value, a form value or a JSON body holds the NUL character."""
+    if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.method in ("POST", "PUT", "PATCH"):
+        content_type = request.META.get("CONTENT_TYPE", "")
+        try:
+            if content_type.startswith("application/json"):
+                return b"\\u0000" in request.body or b"\x00" in request.body
+            if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+                return any("\x00" in value for _key, values in request.POST.lists() for value in values)
+        except Exception:  # noqa: BLE001 - a body Django cannot read (too big, malformed) gets the view's own 4xx
+            return False
+    return False
