@@ -27,6 +27,7 @@ from .models import (
     VoucherScheme,
 )
 from .services.common import denied
+from .services.settlement import settled_claims
 
 OFFICER_FIELDS = ("full_name", "id_country", "national_id", "email", "phone", "address", "preferred_language")
 PROVIDER_FIELDS = ("full_name", "phone", "preferred_language")
@@ -190,11 +191,25 @@ def clients_read(*, actor, vouchers) -> list:
     return list(vouchers)
 
 
+def _settled() -> Exists:
+    """A claim is settled when a run of its scheme has its sequence within the watermark and its date within the
+    month (see SettlementRun); shown after "corrected", which takes precedence."""
+    return Exists(
+        SettlementRun.objects.filter(
+            scheme_id=OuterRef("voucher__scheme_id"),
+            watermark__gte=OuterRef("seq"),
+            period_end__gt=OuterRef("service_date"),
+        )
+    )
+
+
 def claims_for_voucher(*, voucher) -> QuerySet:
     return (
         Claim.objects.filter(voucher=voucher)
-        .select_related("transaction", "accreditation__organisation", "budget_line", "settlement_line")
-        .annotate(reversed=Exists(LedgerTransaction.objects.filter(reverses=OuterRef("transaction_id"))))
+        .select_related("transaction", "accreditation__organisation", "budget_line")
+        .annotate(
+            reversed=Exists(LedgerTransaction.objects.filter(reverses=OuterRef("transaction_id"))), settled=_settled()
+        )
     )
 
 
@@ -232,8 +247,10 @@ def claims_for_scheme(*, actor, scheme) -> QuerySet:
     scheme_get_for_staff(actor=actor, pk=scheme.pk)
     return (
         Claim.objects.filter(voucher__scheme=scheme)
-        .select_related("accreditation__organisation", "budget_line", "settlement_line")
-        .annotate(reversed=Exists(LedgerTransaction.objects.filter(reverses=OuterRef("transaction_id"))))
+        .select_related("accreditation__organisation", "budget_line")
+        .annotate(
+            reversed=Exists(LedgerTransaction.objects.filter(reverses=OuterRef("transaction_id"))), settled=_settled()
+        )
     )
 
 
@@ -257,9 +274,11 @@ def settlement_get(*, actor, pk) -> Settlement:
     return settlement
 
 
-def settlement_lines(*, settlement) -> QuerySet:
+def settlement_claims(*, settlement) -> QuerySet:
+    """The claims a provider's settlement paid, derived from the run's watermark (see SettlementRun)."""
     return (
-        Claim.objects.filter(settlement_line__settlement=settlement)
+        settled_claims(settlement.run)
+        .filter(accreditation_id=settlement.accreditation_id)
         .select_related("voucher")
         .order_by("service_date", "created_at")
     )

@@ -11,7 +11,7 @@ from .schemes import (
     Unit,
     VoucherScheme,
 )
-from .vouchers import BudgetLine, Claim, Settlement, SettlementLine, SettlementRun, Voucher, VoucherStatus
+from .vouchers import BudgetLine, Claim, NextClaimSeq, Settlement, SettlementLine, SettlementRun, Voucher, VoucherStatus
 
 __all__ = [
     "AccountKind",
@@ -26,6 +26,7 @@ __all__ = [
     "LedgerAccount",
     "LedgerEntry",
     "LedgerTransaction",
+    "NextClaimSeq",
     "Resident",
     "SchemeKind",
     "SchemeStatus",

@@ -1,8 +1,9 @@
 """Double-entry ledger. Transactions and entries are insert-only (ORM here, trigger on PostgreSQL).
 
 Sign convention: an entry's amount adds to its account's balance; every transaction's entries sum to zero
-per currency. Balances are always derivable from entries; `balance_minor` on the account is a cache kept in
-the same database transaction and checked by `samverka ledger-verify`.
+per currency. Balances are always derivable from entries; `balance_minor` is a cache kept in the same database
+transaction, only on voucher and scheme budget accounts (the balances checked under a row lock; `ledger.CACHED_KINDS`),
+and checked by `samverka ledger-verify`.
 """
 
 import uuid

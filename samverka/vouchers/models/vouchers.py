@@ -67,6 +67,26 @@ class BudgetLine(BaseModel):
         return self.label
 
 
+class NextClaimSeq(models.Expression):
+    """The next claim sequence, computed by the database in the INSERT itself (returned into `Claim.seq`): a sequence
+    on PostgreSQL (no lock, no hot row); MAX + 1 on SQLite, whose IMMEDIATE transactions have one writer."""
+
+    output_field = models.BigIntegerField()
+
+    @staticmethod
+    def sql_for(vendor: str) -> str:
+        if vendor == "postgresql":
+            return "nextval('vouchers_claim_seq')"
+        # Above every claim and every settlement run's watermark, so a claim recorded after a run is never in it.
+        return (
+            "(SELECT MAX(m) + 1 FROM (SELECT COALESCE(MAX(seq), 0) AS m FROM vouchers_claim "
+            "UNION ALL SELECT COALESCE(MAX(watermark), 0) FROM vouchers_settlementrun))"
+        )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return self.sql_for(connection.vendor), []
+
+
 class Claim(AppendOnlyModel):
     """Units a provider delivered. Insert-only: a correction is a reversing ledger transaction."""
 
@@ -88,6 +108,9 @@ class Claim(AppendOnlyModel):
         verbose_name=_("budget line"),
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # The order in which claims were recorded, given by the database at insert (`claim_seq()`): a settlement run
+    # records the highest sequence it saw, and which run settled a claim is derived from it (see SettlementRun).
+    seq = models.BigIntegerField(_("sequence"), editable=False)
     idempotency_key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     transaction = models.OneToOneField("vouchers.LedgerTransaction", on_delete=models.PROTECT, related_name="claim")
@@ -104,6 +127,21 @@ class Claim(AppendOnlyModel):
         ordering = ["-service_date", "-created_at"]
         verbose_name = _("claim")
         verbose_name_plural = _("claims")
+        indexes = [
+            # Settlement reads every due claim of a scheme from this index alone (PostgreSQL: index-only scan).
+            models.Index(
+                fields=[
+                    "seq",
+                    "voucher",
+                    "accreditation",
+                    "service_date",
+                    "amount_minor",
+                    "copayment_minor",
+                    "transaction",
+                ],
+                name="vouchers_claim_seq_cover",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["accreditation", "idempotency_key"], name="vouchers_claim_idempotency"),
             models.CheckConstraint(condition=models.Q(amount_minor__gt=0), name="vouchers_claim_positive"),
@@ -115,10 +153,18 @@ class Claim(AppendOnlyModel):
 
 
 class SettlementRun(BaseModel):
-    """One monthly settlement of a scheme. The unique constraint makes "settled twice" impossible."""
+    """One monthly settlement of a scheme. The unique constraint makes "settled twice" impossible.
+
+    Which claims a run settled is derived, not written per claim: the run blocks new claims and corrections while
+    it reads (a table lock on PostgreSQL, the one writer on SQLite) and records in `watermark` the highest claim
+    sequence it saw (a value taken from the claim sequence itself, so watermarks are unique and increasing). Claim c
+    was settled by the first run R (in watermark order) with c.seq ≤ R.watermark and c.service_date < R.period_end,
+    unless c was corrected (a settled claim cannot be corrected afterwards)."""
 
     scheme = models.ForeignKey("vouchers.VoucherScheme", on_delete=models.PROTECT, related_name="settlement_runs")
     month = models.DateField(_("month"))  # first day of the month
+    watermark = models.BigIntegerField(_("highest claim sequence settled"), default=0)
+    period_end = models.DateField(_("end of the month (exclusive)"))
     transaction = models.OneToOneField(
         "vouchers.LedgerTransaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -146,9 +192,23 @@ class Settlement(BaseModel):
 
 
 class SettlementLine(models.Model):
+    """What a provider is paid for one voucher in one settlement: the sums of the voucher's claims it settled
+    (written by one grouped INSERT … SELECT; the claims themselves are derived, see SettlementRun)."""
+
     settlement = models.ForeignKey(Settlement, on_delete=models.PROTECT, related_name="lines")
-    # The claim is the key: a claim is settled once, and a million lines need no second index or sequence.
-    claim = models.OneToOneField(Claim, on_delete=models.PROTECT, related_name="settlement_line", primary_key=True)
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="+")
+    claims = models.IntegerField(_("claims"))
+    gross_minor = models.BigIntegerField()
+    copayment_minor = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "voucher"], name="vouchers_settlement_line_per_voucher"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.settlement_id}: {self.claim_id}"
+        return f"{self.settlement_id}: {self.voucher_id}"
+
+    @property
+    def net_minor(self) -> int:
+        return self.gross_minor - self.copayment_minor

@@ -1,6 +1,6 @@
 """Writes of the vouchers app. One function per action, each in one transaction with an audit event."""
 
-from .claims import claim_create, claim_reverse, request_hash
+from .claims import claim_create, claim_is_settled, claim_reverse, request_hash
 from .decisions import voucher_cancel, voucher_choose_provider, voucher_issue, voucher_lapse
 from .residents import normalise_national_id, resident_create, resident_erase, resident_update
 from .schemes import accreditation_apply, accreditation_decide, scheme_create, scheme_fund, scheme_set_status
@@ -10,6 +10,7 @@ __all__ = [
     "accreditation_apply",
     "accreditation_decide",
     "claim_create",
+    "claim_is_settled",
     "claim_reverse",
     "normalise_national_id",
     "request_hash",

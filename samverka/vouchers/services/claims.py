@@ -27,6 +27,8 @@ from ..models import (
     CopaymentKind,
     LedgerAccount,
     LedgerTransaction,
+    NextClaimSeq,
+    SettlementRun,
     TransactionKind,
     Voucher,
     VoucherStatus,
@@ -34,6 +36,7 @@ from ..models import (
 from ..money import fmt, percent_of, times
 from .common import decimal_field, denied, invalid, money_field
 from .decisions import _locked
+from .settlement import block_settlement
 
 MAX_KEY_LENGTH = 200
 
@@ -269,6 +272,7 @@ def _create(actor, voucher, organisation_ids, key, digest, service_date, units, 
             note=note,
             idempotency_key=key,
             request_hash=digest,
+            seq=NextClaimSeq(),
             transaction=tx,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
@@ -290,6 +294,13 @@ def _create(actor, voucher, organisation_ids, key, digest, service_date, units, 
     return claim, True
 
 
+def claim_is_settled(claim) -> bool:
+    """Whether a settlement run took the claim (see SettlementRun): for a claim not corrected."""
+    return SettlementRun.objects.filter(
+        scheme_id=claim.voucher.scheme_id, watermark__gte=claim.seq, period_end__gt=claim.service_date
+    ).exists()
+
+
 def claim_reverse(*, actor, claim, reason: str) -> LedgerTransaction:
     """Correct a claim recorded in error: a reversing transaction returns its value to the voucher.
     A settled claim is not reversed here (its money has moved on); reverse it against the next settlement."""
@@ -299,13 +310,14 @@ def claim_reverse(*, actor, claim, reason: str) -> LedgerTransaction:
     if not (reason or "").strip():
         raise invalid({"reason": [_("Give the reason for the correction.")]})
     with transaction.atomic():
+        block_settlement()  # a settlement run in progress could otherwise settle the claim we correct
         current = _locked(claim.voucher)
         if current.status != VoucherStatus.ACTIVE:
             raise ConflictError(_("Claims can be corrected only while the voucher is active."))
-        if Claim.objects.filter(pk=claim.pk, settlement_line__isnull=False).exists():
-            raise ConflictError(_("This claim has been settled and cannot be reversed."))
         if LedgerTransaction.objects.filter(reverses=claim.transaction_id).exists():
             raise ConflictError(_("This claim has already been reversed."))
+        if claim_is_settled(claim):
+            raise ConflictError(_("This claim has been settled and cannot be reversed."))
         tx = ledger.reverse(original=claim.transaction, actor=actor, memo=f"Correction: {reason.strip()}"[:300])
         audit_record(
             actor=actor,

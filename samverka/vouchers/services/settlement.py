@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,8 @@ from ..models import (
     Accreditation,
     Claim,
     LedgerAccount,
+    LedgerTransaction,
+    NextClaimSeq,
     Settlement,
     SettlementLine,
     SettlementRun,
@@ -48,32 +50,88 @@ def settlement_run(*, actor, scheme, month: datetime.date, today: datetime.date 
         raise ConflictError(_("This month has already been settled for this scheme."))
     try:
         with transaction.atomic():
+            block_claims_for_settlement()
             run = SettlementRun.objects.create(
-                scheme=scheme, month=month, created_by=actor if getattr(actor, "is_authenticated", False) else None
+                scheme=scheme,
+                month=month,
+                period_end=end,
+                watermark=_next_watermark(),
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-            _settle(actor, scheme, run, end)
+            _settle(actor, scheme, run)
     except IntegrityError:
         raise ConflictError(_("This month has already been settled for this scheme.")) from None
     return run
 
 
-def _settle(actor, scheme, run, end: datetime.date) -> None:
-    """Set-based, so a month with a million claims settles in seconds: one settlement row per approved provider
-    of the scheme, then ONE `INSERT … SELECT` puts every due claim into its provider's settlement lines in the
-    database, and ONE grouped aggregate over those very lines gives each provider's totals (a claim recorded
-    meanwhile is either in both or in neither). Providers without due claims get no settlement. The ledger
-    transaction has one entry per provider with the amounts the database summed. A claim is settled once
-    (unique settlement line per claim)."""
-    due = Claim.objects.filter(
-        voucher__scheme=scheme,
-        service_date__lt=end,
-        settlement_line__isnull=True,
-        transaction__reversed_by__isnull=True,
+def block_claims_for_settlement() -> None:
+    """PostgreSQL: wait for every claim and correction in flight to commit, and hold new ones until this transaction
+    ends (SHARE ROW EXCLUSIVE conflicts with the ROW EXCLUSIVE lock a claim's INSERT and a correction take, and with
+    itself, so runs queue too). Every claim with a sequence at or below the watermark taken next is then committed
+    and visible, and no claim can join or leave the set while it is read. SQLite: IMMEDIATE transactions already
+    have one writer."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Claim._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def block_settlement() -> None:
+    """Taken by a correction before it reads whether its claim is settled: conflicts with a run in progress."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Claim._meta.db_table} IN ROW EXCLUSIVE MODE")
+
+
+def _next_watermark() -> int:
+    """A value of the claim sequence: above every claim recorded so far, below every claim recorded later."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {NextClaimSeq.sql_for(connection.vendor)}")  # noqa: S608 (a fixed expression)
+        return int(cursor.fetchone()[0])
+
+
+def settled_claims(run) -> QuerySet:
+    """The claims `run` settled (or, during the run, settles), derived from the watermarks: delivered before the
+    month's end, recorded before the run, not settled by an earlier run of the scheme, not corrected."""
+    earlier = list(
+        SettlementRun.objects.filter(scheme_id=run.scheme_id, watermark__lt=run.watermark).values_list(
+            "watermark", "period_end"
+        )
     )
+    qs = Claim.objects.filter(
+        voucher__scheme_id=run.scheme_id, seq__lte=run.watermark, service_date__lt=run.period_end
+    ).exclude(
+        Exists(
+            LedgerTransaction.objects.filter(
+                scheme_id=run.scheme_id, kind=TransactionKind.REVERSAL, reverses_id=OuterRef("transaction_id")
+            )
+        )
+    )
+    if earlier:
+        before = Q()
+        for watermark, period_end in earlier:
+            before |= Q(seq__lte=watermark, service_date__lt=period_end)
+        qs = qs.exclude(before)
+    return qs
+
+
+def _settle(actor, scheme, run) -> None:
+    """Set-based, so a month with millions of claims settles in about the time of one aggregate over them: one
+    settlement row per provider of the scheme, then ONE `INSERT … SELECT … GROUP BY provider, voucher` writes the
+    settlement lines (one per voucher, with count, gross and co-payment) from the due claims, read under the lock
+    taken by `block_claims_for_settlement`; the settlements' totals are summed from those few lines. Providers without
+    due claims get no settlement. The ledger transaction has one entry per provider with the amounts the database
+    summed. No claim passes through Python, and no row is written per claim."""
     Settlement.objects.bulk_create(
         [Settlement(run=run, accreditation=a) for a in Accreditation.objects.filter(scheme=scheme).order_by("pk")]
     )
-    totals = _insert_lines(run, due)
+    _insert_lines(run)
+    totals = {
+        row["settlement_id"]: (row["gross"], row["copay"], row["n"])
+        for row in SettlementLine.objects.filter(settlement__run=run)
+        .values("settlement_id")
+        .annotate(gross=Sum("gross_minor"), copay=Sum("copayment_minor"), n=Sum("claims"))
+        .order_by()
+    }
     Settlement.objects.filter(run=run).exclude(pk__in=list(totals)).delete()
     settlements = list(Settlement.objects.filter(run=run).select_related("accreditation").order_by("pk"))
     payables = {
@@ -117,37 +175,27 @@ def _settle(actor, scheme, run, end: datetime.date) -> None:
     )
 
 
-def _insert_lines(run, claims) -> dict:
-    """INSERT INTO settlement lines SELECT every due claim with its provider's settlement of this run, in one
-    statement in the database (no rows through Python), and return {settlement id: (gross, co-payment, claims)}
-    summed over exactly those lines. On PostgreSQL the insert and the sums are one statement (one snapshot); on
-    SQLite (one writer) the sums are a second grouped query over the lines just inserted."""
-    due_sql, params = claims.values(
-        claim_ref=F("pk"), acc_ref=F("accreditation_id"), gross=F("amount_minor"), copay=F("copayment_minor")
-    ).query.sql_with_params()
-    table = SettlementLine._meta.db_table
-    settlements = Settlement._meta.db_table
-    select = (
-        f"SELECT s.id AS sid, c.claim_ref, c.gross, c.copay FROM ({due_sql}) AS c "  # noqa: S608
-        f"JOIN {settlements} s ON s.accreditation_id = c.acc_ref AND s.run_id = %s"
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH due AS MATERIALIZED ({select}), "  # noqa: S608
-                f"lines AS (INSERT INTO {table} (settlement_id, claim_id) SELECT sid, claim_ref FROM due) "
-                "SELECT sid, COALESCE(SUM(gross), 0), COALESCE(SUM(copay), 0), COUNT(*) FROM due GROUP BY sid",
-                [*params, run.pk],
-            )
-            return {sid: (int(gross), int(copay), n) for sid, gross, copay, n in cursor.fetchall()}
-        cursor.execute(
-            f"INSERT INTO {table} (settlement_id, claim_id) SELECT sid, claim_ref FROM ({select})",  # noqa: S608
-            [*params, run.pk.hex],
+def _insert_lines(run) -> None:
+    """INSERT INTO settlement lines SELECT settlement, voucher, COUNT(*), SUM(gross), SUM(co-payment) of the due
+    claims GROUP BY provider, voucher: one statement in the database, compiled from the ORM query of the due claims."""
+    grouped = (
+        settled_claims(run)
+        .values("accreditation_id", "voucher_id")
+        .annotate(
+            sid=Subquery(
+                Settlement.objects.filter(run=run, accreditation_id=OuterRef("accreditation_id")).values("pk")
+            ),
+            n=Count("*"),
+            gross=Sum("amount_minor"),
+            copay=Sum("copayment_minor"),
         )
-    return {
-        row["settlement_id"]: (row["gross"] or 0, row["copay"] or 0, row["n"])
-        for row in SettlementLine.objects.filter(settlement__run=run)
-        .values("settlement_id")
-        .annotate(gross=Sum("claim__amount_minor"), copay=Sum("claim__copayment_minor"), n=Count("pk"))
         .order_by()
-    }
+    )
+    sql, params = grouped.query.sql_with_params()
+    table = SettlementLine._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (settlement_id, voucher_id, claims, gross_minor, copayment_minor) "  # noqa: S608
+            f"SELECT sid, voucher_id, n, gross, copay FROM ({sql}) AS due",
+            params,
+        )

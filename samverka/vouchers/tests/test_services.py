@@ -4,7 +4,7 @@ import pytest
 
 from samverka.audit.models import AuditEvent
 from samverka.core.errors import ConflictError, NotFound, ValidationError
-from samverka.vouchers import ledger, services, tasks
+from samverka.vouchers import ledger, selectors, services, tasks
 from samverka.vouchers.models import LedgerTransaction, Voucher, VoucherScheme
 from samverka.vouchers.selectors import reconciliation
 
@@ -99,7 +99,10 @@ def test_settlement_moves_payables_to_clearing_in_one_transaction():
     world.claim(key="b", units="2")  # this month: not in last month's settlement
     run = services.settlement_run(actor=world.officer, scheme=world.scheme, month=last_month)
     settlement = run.settlements.get()
-    assert settlement.gross_minor == 450_00 and settlement.lines.count() == 1
+    assert settlement.gross_minor == 450_00 and settlement.lines.count() == 1  # one line per voucher
+    line = settlement.lines.get()
+    assert (line.voucher_id, line.claims, line.gross_minor) == (world.voucher.pk, 1, 450_00)
+    assert [c.idempotency_key for c in selectors.settlement_claims(settlement=settlement)] == ["a"]
     assert run.transaction.entries.count() == 2  # payable → clearing (no co-payment in this scheme)
     with pytest.raises(ConflictError):
         services.settlement_run(actor=world.officer, scheme=world.scheme, month=last_month)
@@ -107,6 +110,51 @@ def test_settlement_moves_payables_to_clearing_in_one_transaction():
         services.settlement_run(actor=world.officer, scheme=world.scheme, month=datetime.date.today())
     rec = reconciliation(scheme=world.scheme)
     assert rec.settled == 450_00 and rec.payable_unsettled == 900_00
+
+
+def test_a_claim_recorded_late_for_a_settled_month_is_settled_by_the_next_run_once():
+    world = World()
+    today = datetime.date.today()
+    world.voucher = voucher(
+        world.officer,
+        world.scheme,
+        world.resident,
+        world.accreditation,
+        valid_from=today - datetime.timedelta(days=120),
+    )
+    month_a = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)  # last month
+    month_b = (month_a - datetime.timedelta(days=1)).replace(day=1)  # the month before
+    world.claim(key="early", day=month_b)
+    run_b = services.settlement_run(actor=world.officer, scheme=world.scheme, month=month_b)
+    late = world.claim(key="late", day=month_b + datetime.timedelta(days=3))[0]  # after its month was settled
+    in_a = world.claim(key="in-a", day=month_a)[0]
+    assert not services.claim_is_settled(late)
+    run_a = services.settlement_run(actor=world.officer, scheme=world.scheme, month=month_a)
+    assert run_b.watermark < late.seq <= run_a.watermark
+    assert [c.idempotency_key for c in selectors.settlement_claims(settlement=run_b.settlements.get())] == ["early"]
+    assert sorted(c.idempotency_key for c in selectors.settlement_claims(settlement=run_a.settlements.get())) == [
+        "in-a",
+        "late",
+    ]
+    assert services.claim_is_settled(late) and services.claim_is_settled(in_a)
+    with pytest.raises(ConflictError):
+        services.claim_reverse(actor=world.officer, claim=late, reason="typo")
+    rec = reconciliation(scheme=world.scheme)
+    assert rec.settled == 3 * 450_00 and rec.payable_unsettled == 0
+    assert ledger.verify().ok
+
+
+def test_a_corrected_claim_is_not_settled():
+    world = World()
+    last_month = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+    wrong, _created = world.claim(key="wrong", day=last_month)
+    world.claim(key="right", day=last_month)
+    services.claim_reverse(actor=world.officer, claim=wrong, reason="recorded twice")
+    run = services.settlement_run(actor=world.officer, scheme=world.scheme, month=last_month)
+    settlement = run.settlements.get()
+    assert settlement.gross_minor == 450_00
+    assert [c.idempotency_key for c in selectors.settlement_claims(settlement=settlement)] == ["right"]
+    assert ledger.verify().ok and reconciliation(scheme=world.scheme).balanced
 
 
 def test_erased_resident_cannot_get_new_vouchers():

@@ -170,7 +170,7 @@ def scheme_claims(request: HttpRequest, pk):
                 to_major(c.amount_minor - c.copayment_minor),
                 scheme.currency,
                 c.budget_line.label if c.budget_line else "",
-                "yes" if hasattr(c, "settlement_line") else "no",
+                "yes" if c.settled and not c.reversed else "no",
                 "yes" if c.reversed else "no",
                 c.note,
             ]

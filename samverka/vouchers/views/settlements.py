@@ -18,7 +18,7 @@ def _context(request, pk):
     return {
         "settlement": settlement,
         "scheme": settlement.run.scheme,
-        "lines": list(selectors.settlement_lines(settlement=settlement)),
+        "lines": list(selectors.settlement_claims(settlement=settlement)),
     }
 
 
