@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgreementKind, Template
+from .models import AgreementKind, PrincipleSet, Template
 
 if TYPE_CHECKING:
     from samverka.areas.models import Area
@@ -37,36 +37,75 @@ def sections_to_text(sections: list[dict]) -> str:
     return "\n\n".join(f"## {s['heading']}\n{s['text']}" for s in sections)
 
 
+# Placeholders filled from the parties and dates; the create form asks only for the others.
+AUTO_FIELDS = frozenset({"public_body", "organisation", "start_date", "end_date"})
+
+
+def template_field_names(template: Template | None) -> list[tuple[str, str]]:
+    """The (name, label) of each field a person fills in when starting from `template`."""
+    if template is None:
+        return []
+    result = []
+    for field in template.fields or []:
+        name = str(field.get("name", "")) if isinstance(field, dict) else ""
+        if name and name not in AUTO_FIELDS and name not in {n for n, _l in result}:
+            result.append((name, str(field.get("label") or name)))
+    return result
+
+
 class AgreementCreateForm(forms.Form):
+    """Step two of creating an agreement: the template (if any) was chosen in step one and is fixed here; its
+    fields to fill in are the `field_<name>` inputs."""
+
     area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(queryset=None, label=_("Public body (area)"))
     kind = forms.ChoiceField(choices=AgreementKind.choices, label=_("Kind"))
-    template: forms.ModelChoiceField[Template] = forms.ModelChoiceField(
-        queryset=None,
-        required=False,
-        label=_("Template"),
-        help_text=_("Start from a model agreement; leave empty to write your own."),
-    )
-    title = forms.CharField(
-        max_length=300, required=False, label=_("Title"), help_text=_("Leave empty to use the template's title.")
-    )
+    title = forms.CharField(max_length=300, required=False, label=_("Title"))
     organisations: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
         queryset=None, required=False, label=_("Organisations (parties)")
     )
     starts = forms.DateField(required=False, label=_("Starts"), widget=DATE)
     ends = forms.DateField(required=False, label=_("Ends"), widget=DATE)
     review_date = forms.DateField(required=False, label=_("Next review"), widget=DATE)
-    purpose = forms.CharField(
-        required=False, label=_("Purpose of the cooperation"), widget=forms.Textarea(attrs={"rows": 3})
+    principle_set: forms.ModelChoiceField[PrincipleSet] = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Principles"),
+        help_text=_("The agreement carries these principles; each party writes its commitments under them."),
     )
-    contact = forms.CharField(required=False, label=_("Contact persons"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, areas, templates, organisations, **kwargs):
+    def __init__(self, *args, areas, organisations, principle_sets, template: Template | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.template = template
         self.fields["area"].queryset = areas
-        self.fields["template"].queryset = templates
-        self.fields["template"].label_from_instance = lambda t: f"{t.title} ({t.language})"
         self.fields["organisations"].queryset = organisations
         self.fields["organisations"].label_from_instance = lambda o: o.display_name
+        self.fields["principle_set"].queryset = principle_sets
+        if template is not None:
+            self.fields["title"].help_text = _("Leave empty to use the template's title.")
+            self.fields["kind"].initial = template.kind
+            self.fields["principle_set"].initial = template.principle_set_id
+            for name, label in template_field_names(template):
+                self.fields[f"field_{name}"] = forms.CharField(
+                    required=False, label=label, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+                )
+
+    def template_values(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data.get(f"field_{name}", "") for name, _label in template_field_names(self.template)
+        }
+
+
+class TemplateChoiceForm(forms.Form):
+    """Step one: start from a model agreement or from an empty text (a GET form)."""
+
+    template: forms.ModelChoiceField[Template] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Template"), empty_label=_("No template: write my own text")
+    )
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["template"].label_from_instance = lambda t: f"{t.title} ({t.language})"
 
 
 class VersionForm(forms.Form):
@@ -98,12 +137,26 @@ class SignForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    """One more party: an organisation or another public body (exactly one of them)."""
 
-    def __init__(self, *args, organisations, **kwargs):
+    organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Organisation")
+    )
+    area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("or another public body (area)")
+    )
+
+    def __init__(self, *args, organisations, areas, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].label_from_instance = lambda o: o.display_name
+        self.fields["area"].queryset = areas
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("organisation")) == bool(data.get("area")):
+            raise forms.ValidationError(_("Choose either an organisation or a public body."))
+        return data
 
 
 class SignatoryForm(forms.Form):
@@ -164,10 +217,16 @@ class TemplateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("Start each section with “## Heading”. Write {name} for a field to fill in."),
     )
+    principle_set: forms.ModelChoiceField[PrincipleSet] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Principles the agreement carries")
+    )
 
-    def __init__(self, *args, areas, **kwargs):
+    def __init__(self, *args, areas, principle_sets=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas
+        self.fields["principle_set"].queryset = (
+            principle_sets if principle_sets is not None else PrincipleSet.objects.none()
+        )
 
 
 class PrincipleSetForm(forms.Form):

@@ -5,7 +5,7 @@ import uuid
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Prefetch, Q, QuerySet
+from django.db.models import Avg, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +22,10 @@ from .models import (
     AgreementVersion,
     Party,
     PrincipleSet,
+    Reminder,
+    ReminderKind,
+    RenewalDecision,
+    Review,
     ReviewScore,
     Signatory,
     Template,
@@ -151,6 +155,40 @@ def ending_soon(
     return qs.order_by(*REGISTER_SORTS.get(sort, REGISTER_SORTS["ends"]))
 
 
+def follow_up_tasks(*, actor, area: Area | None = None, limit: int = 50) -> list:
+    """The reminders sent whose matter is still open, soonest first: a review date reminded and no review started
+    for it, or an end date reminded and no renewal decision. They stay on the register until someone acts; moving
+    the date, starting the review, renewing or ending takes them off."""
+    from .reminders import review_days
+
+    agreements = agreement_list(actor=actor, area=area).filter(status__in=IN_FORCE).values("pk")
+    review_open = Q(kind=ReminderKind.REVIEW, due_date=F("agreement__review_date")) & ~Q(
+        agreement__status=AgreementStatus.REVIEW
+    )
+    end_open = Q(kind=ReminderKind.END, due_date=F("agreement__ends"), agreement__renewal_decision=RenewalDecision.NONE)
+    rows = (
+        Reminder.objects.filter(agreement_id__in=agreements)
+        .filter(review_open | end_open)
+        .select_related("agreement__area")
+        .prefetch_related(
+            Prefetch("agreement__reviews", queryset=Review.objects.only("id", "agreement_id", "created_at"))
+        )
+        .order_by("due_date", "agreement__title", "id")
+    )
+    # A review started in the run-up to the review date (or after it) answers that date's reminder.
+    window = datetime.timedelta(days=max(review_days(), 60))
+    tasks = []
+    for row in rows:
+        if row.kind == ReminderKind.REVIEW and any(
+            timezone.localdate(r.created_at) >= row.due_date - window for r in row.agreement.reviews.all()
+        ):
+            continue
+        tasks.append(row)
+        if len(tasks) >= limit:
+            break
+    return tasks
+
+
 def areas_with_agreements(*, actor) -> QuerySet:
     """Areas of the agreements the actor may see (for the register's area filter)."""
     ids = Agreement.objects.filter(visible_q(actor)).values("area_id")
@@ -217,6 +255,12 @@ def templates_for(*, actor, language: str = "") -> QuerySet:
     if language:
         qs = qs.filter(language=language)
     return qs.select_related("principle_set").order_by("area", "code", "language")
+
+
+def template_get(*, actor, pk) -> Template | None:
+    """A template the actor may start from (shipped, or of their areas); None for anything else."""
+    template_id = _uuid(pk) if pk else None
+    return templates_for(actor=actor).filter(pk=template_id).first() if template_id else None
 
 
 def principle_sets_for(*, actor) -> QuerySet:

@@ -29,6 +29,10 @@ class Hearing(BaseModel):
     closes_at = models.DateTimeField(_("closes"))
     status = models.CharField(max_length=10, choices=HearingStatus.choices, default=HearingStatus.DRAFT)
     summary = models.TextField(_("summary report"), blank=True)
+    # The draft agreement the hearing is about, when it is one (the document's text is copied into the sections).
+    agreement = models.ForeignKey(
+        "agreements.Agreement", null=True, blank=True, on_delete=models.SET_NULL, related_name="hearings"
+    )
 
     class Meta:
         ordering = ["-opens_at"]

@@ -54,8 +54,15 @@ def hearing_create(
     closes_at: datetime.datetime,
     intro: str = "",
     audience: str = Audience.EVERYONE,
+    agreement=None,
 ) -> Hearing:
+    """`agreement`: the draft agreement the hearing is about (its coordinators only), linked both ways."""
     _require_manager(actor, area)
+    if agreement is not None:
+        from samverka.agreements.permissions import can_manage as can_manage_agreement
+
+        if not can_manage_agreement(actor, agreement):
+            raise _invalid({"agreement": [_("You can open a hearing only on an agreement you coordinate.")]})
     errors = {}
     if not title.strip():
         errors["title"] = [_("Give the hearing a title.")]
@@ -75,12 +82,19 @@ def hearing_create(
             audience=audience,
             opens_at=opens_at,
             closes_at=closes_at,
+            agreement=agreement,
         )
         HearingSection.objects.bulk_create(
             HearingSection(hearing=hearing, order=i, heading=s["heading"][:300], text=s.get("text", ""))
             for i, s in enumerate(sections)
         )
-        audit_record(actor=actor, action="hearing.create", obj=hearing, area_id=area.pk, changes={"title": title})
+        audit_record(
+            actor=actor,
+            action="hearing.create",
+            obj=hearing,
+            area_id=area.pk,
+            changes={"title": title, "agreement": str(agreement.pk) if agreement else None},
+        )
     return hearing
 
 

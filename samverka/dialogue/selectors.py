@@ -185,6 +185,14 @@ def hearing_list_open(*, now=None) -> QuerySet:
     )
 
 
+def hearings_on_agreement(*, actor, agreement) -> QuerySet:
+    """Hearings about an agreement: all of them for its area's coordinators, the opened ones for others."""
+    qs = Hearing.objects.filter(agreement=agreement).select_related("area").order_by("-opens_at")
+    if not permissions.can_manage_area(actor, agreement.area):
+        qs = qs.exclude(status=HearingStatus.DRAFT)
+    return qs
+
+
 def hearing_sections_with_counts(hearing: Hearing) -> list:
     """The sections in order, each with `number` (1-based) and `published_comments`."""
     sections = list(
@@ -199,7 +207,10 @@ def hearing_sections_with_counts(hearing: Hearing) -> list:
 
 def hearing_get(*, actor, pk) -> Hearing:
     hearing = (
-        Hearing.objects.select_related("area").prefetch_related("sections").filter(pk=_uuid(pk)).first()
+        Hearing.objects.select_related("area", "agreement__area")
+        .prefetch_related("sections")
+        .filter(pk=_uuid(pk))
+        .first()
         if _uuid(pk)
         else None
     )

@@ -150,8 +150,15 @@ def test_partnership_coordinator_pages_are_accessible(page, browser_login):
     signing = _agreement_in(world, "signing")
     review = _agreement_in(world, "review", principles=True)
     closed = _hearing_in(world, "closed")
+    pending = hearings.comment_add(actor=AnonymousUser(), hearing=hearing, text="Pending.", client_ip="192.0.2.7")
+    iop = Template.objects.get(code="iop", language="en")
     browser_login(world.coordinator, otp_device=world.coordinator_device)
     urls = [
+        reverse("agreements:create") + f"?template={iop.pk}",  # with the template's fields to fill in
+        reverse("dialogue:hearing_create") + f"?agreement={a.pk}",  # a hearing on the draft agreement
+        reverse("dialogue:hearing_action", args=[hearing.pk, "close"]),  # confirmation
+        reverse("dialogue:hearing_action", args=[hearing.pk, "reject"]) + f"?comment={pending.pk}",
+        reverse("dialogue:calendar") + "?replace=1",
         reverse("agreements:principle_set_create"),
         reverse("agreements:version", args=[a.pk, 1]),
         reverse("agreements:detail", args=[consultation.pk]),  # with the comment form and a comment

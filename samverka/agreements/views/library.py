@@ -33,7 +33,9 @@ def template_create(request: HttpRequest):
     areas = selectors.coordinated_areas(actor=request.user)
     if not areas.exists():
         return render(request, "403.html", status=403)
-    form = TemplateForm(request.POST or None, areas=areas)
+    form = TemplateForm(
+        request.POST or None, areas=areas, principle_sets=selectors.principle_sets_for(actor=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -45,6 +47,7 @@ def template_create(request: HttpRequest):
                 kind=d["kind"],
                 description=d["description"],
                 sections=sections_from_text(d["text"]),
+                principle_set=d["principle_set"],
             )
         except DomainError as exc:
             add_errors(form, exc)

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_http_methods
 from samverka.accounts.requests import AuthenticatedHttpRequest
 from samverka.core.errors import DomainError
 from samverka.core.pagination import paginate
+from samverka.dialogue.selectors import hearings_on_agreement
 from samverka.registry.models import Organisation
 
 from .. import permissions, selectors, services
 from ..compare import compare
 from ..durations import duration_warning
-from ..forms import AgreementCreateForm, CommentForm
+from ..forms import AgreementCreateForm, CommentForm, TemplateChoiceForm
 from ..models import AgreementStatus
 from ..pdf import version_pdf
 from ..services.lifecycle import TRANSITIONS
@@ -63,6 +64,7 @@ def register(request: HttpRequest):
             "areas": selectors.areas_with_agreements(actor=request.user),
             "sort": sort,
             "sort_links": sort_links(request, sort, ["ends", "title", "area"]),
+            "tasks": selectors.follow_up_tasks(actor=request.user, area=area),
             "query": request.GET.urlencode(),
             "query_without_page": query_without_page(request),
         },
@@ -81,15 +83,23 @@ def _organisations_for(areas) -> QuerySet[Organisation]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest):
+    """Two steps on one page: choose a template (a GET form, `?template=`), then fill in the details and the
+    template's fields. Without a template the agreement starts with an empty text to write."""
     areas = selectors.coordinated_areas(actor=request.user)
     if not areas.exists():
         return render(request, "403.html", status=403)
+    templates = selectors.templates_for(actor=request.user)
+    template_id = request.POST.get("template") or request.GET.get("template")
+    template = selectors.template_get(actor=request.user, pk=template_id)
+    if template_id and template is None:
+        raise Http404  # not a template this person may start from
     top = areas.filter(depth=areas.order_by("depth").values_list("depth", flat=True).first())
     form = AgreementCreateForm(
         request.POST or None,
         areas=areas,
-        templates=selectors.templates_for(actor=request.user),
         organisations=_organisations_for(top),
+        principle_sets=selectors.principle_sets_for(actor=request.user),
+        template=template,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,16 +112,26 @@ def create(request: HttpRequest):
                 starts=data["starts"],
                 ends=data["ends"],
                 review_date=data["review_date"],
-                template=data["template"],
+                template=template,
                 organisations=data["organisations"],
-                values={"purpose": data["purpose"], "contact": data["contact"]},
+                principle_set=data["principle_set"],
+                values=form.template_values(),
             )
         except DomainError as exc:
             add_errors(form, exc)
         else:
             messages.success(request, _("The draft agreement is created."))
             return redirect("agreements:detail", pk=agreement.pk)
-    return render(request, "agreements/create.html", {"form": form}, status=form_status(form))
+    return render(
+        request,
+        "agreements/create.html",
+        {
+            "form": form,
+            "template": template,
+            "choice_form": TemplateChoiceForm(initial={"template": template}, templates=templates),
+        },
+        status=form_status(form),
+    )
 
 
 def _actions(user, agreement) -> list[dict]:
@@ -156,6 +176,10 @@ def detail(request: AuthenticatedHttpRequest, pk):
             "signatures": version.signatures.select_related("signatory__party__organisation", "signatory__party__area"),
             "trend": selectors.review_trend(agreement),
             "disagreements": selectors.open_disagreements(agreement),
+            "hearings": hearings_on_agreement(actor=request.user, agreement=agreement),
+            "public": agreement.published and agreement.status in selectors.PUBLIC_STATUSES,
+            "can_open_hearing": agreement.status in (AgreementStatus.DRAFT, AgreementStatus.CONSULTATION)
+            and permissions.can_manage(request.user, agreement),
         },
     )
 

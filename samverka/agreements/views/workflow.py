@@ -139,6 +139,10 @@ def parties(request: HttpRequest, pk):
         "party": PartyForm(
             post if kind == "party" else None,
             organisations=_organisations_for(type(agreement.area).objects.filter(pk=agreement.area_id)),
+            areas=type(agreement.area)
+            .objects.filter(country=agreement.area.country)
+            .exclude(kind="country")
+            .order_by("depth", "name"),
             prefix="party",
         )
         if can_manage
@@ -188,7 +192,7 @@ def parties(request: HttpRequest, pk):
 def _save(user, agreement, kind, data, party_list, principles):
     by_id = {str(p.pk): p for p in party_list}
     if kind == "party":
-        services.party_add(actor=user, agreement=agreement, organisation=data["organisation"])
+        services.party_add(actor=user, agreement=agreement, organisation=data["organisation"], area=data["area"])
     elif kind == "signatory":
         person = get_user_model().objects.filter(email__iexact=data["email"], is_active=True).first()
         if person is None:

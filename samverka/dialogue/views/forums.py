@@ -152,4 +152,5 @@ def calendar_feed(request: AuthenticatedHttpRequest):
         messages.success(request, _("A new feed address is made; the old one no longer works."))
         return redirect("dialogue:calendar")
     url = request.build_absolute_uri(reverse("dialogue:user_ics", args=[row.token]))
-    return render(request, "dialogue/calendar.html", {"url": url})
+    # `?replace=1` asks before replacing: every calendar subscribed to the old address stops updating.
+    return render(request, "dialogue/calendar.html", {"url": url, "confirm": request.GET.get("replace") == "1"})

@@ -7,11 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samverka.accounts.access import access_for
-from samverka.agreements.forms import sections_from_text
+from samverka.agreements import permissions as agreement_permissions
+from samverka.agreements import selectors as agreement_selectors
+from samverka.agreements.forms import sections_from_text, sections_to_text
 from samverka.core.errors import DomainError
 from samverka.core.pagination import paginate
 from samverka.registry.models import Organisation
@@ -20,6 +23,7 @@ from .. import hearings as services
 from .. import permissions, selectors
 from ..forms import HearingCommentForm, HearingForm, RespondForm, SummaryForm
 from ..hearing_models import HearingComment, HearingStatus
+from ..services import Forbidden
 from .common import add_errors, coordinated_areas, error_page, query_without
 
 
@@ -38,10 +42,21 @@ def hearing_list(request: HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 def hearing_create(request: HttpRequest):
+    """`?agreement=<id>`: a hearing on a draft agreement, its title and text filled in from the current version."""
     areas = coordinated_areas(request.user)
     if not areas.exists():
         return render(request, "403.html", status=403)
-    form = HearingForm(request.POST or None, areas=areas)
+    agreement = None
+    initial = {}
+    if request.GET.get("agreement"):
+        agreement = agreement_selectors.agreement_get(actor=request.user, pk=request.GET["agreement"], purpose="manage")
+        version = agreement.version
+        initial = {
+            "area": agreement.area_id,
+            "title": _("Hearing: %(title)s") % {"title": agreement.title},
+            "text": sections_to_text(version.sections),
+        }
+    form = HearingForm(request.POST or None, areas=areas, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -54,14 +69,16 @@ def hearing_create(request: HttpRequest):
                 opens_at=d["opens_at"],
                 closes_at=d["closes_at"],
                 sections=sections_from_text(d["text"]),
+                agreement=agreement,
             )
         except DomainError as exc:
             add_errors(form, exc)
         else:
             return redirect("dialogue:hearing", pk=hearing.pk)
-    return render(
-        request, "dialogue/form.html", {"form": form, "heading": _("New hearing")}, status=422 if form.errors else 200
-    )
+    heading = _("New hearing")
+    if agreement is not None:
+        heading = _("New hearing on “%(title)s”") % {"title": agreement.title}
+    return render(request, "dialogue/form.html", {"form": form, "heading": heading}, status=422 if form.errors else 200)
 
 
 def _client_key(request) -> str:
@@ -117,6 +134,17 @@ def _post_comment(request, hearing, sections, form, orgs, fixed_section=None):
     return redirect("dialogue:hearing", pk=hearing.pk)
 
 
+def _agreement_url(user, hearing) -> str:
+    """Where the agreement the hearing is about can be read by this person: its page, or its public page."""
+    agreement = hearing.agreement
+    if agreement is None:
+        return ""
+    if agreement_permissions.can_view(user, agreement):
+        return reverse("agreements:detail", args=[agreement.pk])
+    public = agreement.published and agreement.status in agreement_selectors.PUBLIC_STATUSES
+    return reverse("agreements:public_detail", args=[agreement.pk]) if public else ""
+
+
 @require_http_methods(["GET", "POST"])
 def hearing_detail(request: HttpRequest, pk):
     """The whole document with a table of contents; comments are shown under the section they belong to."""
@@ -136,6 +164,7 @@ def hearing_detail(request: HttpRequest, pk):
         "dialogue/hearing.html",
         {
             "hearing": hearing,
+            "agreement_url": _agreement_url(request.user, hearing),
             "sections": [{"section": s, "number": s.order + 1, "comments": by_section.get(s.pk, [])} for s in sections],
             "general_comments": by_section.get(None, []),
             "form": form,
@@ -183,10 +212,31 @@ def hearing_section(request: HttpRequest, pk, number: int):
     )
 
 
+# Actions that cannot be undone: the buttons lead to a confirmation page (GET), which posts.
+CONFIRM = ("close", "reject")
+
+
+def _confirm_page(request, hearing, action: str):
+    if not permissions.can_manage_area(request.user, hearing.area):
+        return error_page(request, Forbidden(_("Only the coordinators of the area may do this.")))
+    comment = None
+    if action == "reject":
+        comment_id = selectors._uuid(request.GET.get("comment"))
+        comment = HearingComment.objects.filter(hearing=hearing, pk=comment_id).first() if comment_id else None
+        if comment is None:
+            raise Http404
+    return render(request, "dialogue/hearing_confirm.html", {"hearing": hearing, "action": action, "comment": comment})
+
+
 @login_required
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def hearing_action(request: HttpRequest, pk, action: str):
+    """POST makes the change; GET of an action that cannot be undone asks first."""
     hearing = selectors.hearing_get(actor=request.user, pk=pk)
+    if request.method == "GET":
+        if action not in CONFIRM:
+            raise Http404
+        return _confirm_page(request, hearing, action)
     try:
         if action in ("open", "close", "publish_report"):
             services.hearing_transition(
@@ -196,7 +246,7 @@ def hearing_action(request: HttpRequest, pk, action: str):
             comments = list(HearingComment.objects.filter(hearing=hearing, pk__in=request.POST.getlist("comments")))
             services.comment_respond(actor=request.user, comments=comments, response=request.POST.get("response", ""))
         elif action in ("publish", "reject"):
-            comment_id = request.POST.get("comment")
+            comment_id = selectors._uuid(request.POST.get("comment"))
             comment = HearingComment.objects.filter(hearing=hearing, pk=comment_id).first() if comment_id else None
             if comment is None:
                 raise Http404
