@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
@@ -429,6 +429,12 @@ def latest_year(org: Organisation) -> OrganisationYear | None:
     return years[0] if years else None
 
 
+@overload
+def person_years(hours: int, country: str) -> Decimal: ...
+@overload
+def person_years(hours: None, country: str) -> None: ...
+@overload
+def person_years(hours: int | None, country: str) -> Decimal | None: ...
 def person_years(hours: int | None, country: str) -> Decimal | None:
     if hours is None:
         return None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from samverka.accounts.access import access_for
+from samverka.accounts.requests import AuthenticatedHttpRequest
 from samverka.areas.models import Area
 from samverka.core.errors import NotFound, ValidationError
 from samverka.core.pagination import paginate
@@ -97,7 +98,7 @@ def _form_status(form) -> int:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def organisation_create(request: HttpRequest):
+def organisation_create(request: AuthenticatedHttpRequest):
     require_registry_user(request)
     if not permissions.can_create(request.user):
         return render(request, "403.html", status=403)
