@@ -57,6 +57,17 @@ class MeetingForm(forms.Form):
 class AgendaForm(forms.Form):
     title = forms.CharField(max_length=300, label=_("Agenda item"))
     description = forms.CharField(required=False, label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
+    proposer_organisation: forms.ModelChoiceField[Organisation] = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Proposed on behalf of"), empty_label=_("Myself")
+    )
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations.exists():
+            self.fields["proposer_organisation"].queryset = organisations
+            self.fields["proposer_organisation"].label_from_instance = lambda o: o.display_name
+        else:
+            del self.fields["proposer_organisation"]
 
 
 class AttachmentForm(forms.Form):

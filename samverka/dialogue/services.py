@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samverka.accounts.access import access_for
 from samverka.audit.services import audit_record
 from samverka.core.errors import ConflictError, DomainError, ValidationError
 
@@ -186,6 +187,8 @@ def agenda_item_add(
     forum = meeting.forum
     if not (permissions.can_manage(actor, forum) or permissions.is_member(actor, forum)):
         raise Forbidden(_("Only members of the forum may propose agenda items."))
+    if proposer_organisation is not None and proposer_organisation.pk not in access_for(actor).organisation_ids():
+        raise _invalid({"proposer_organisation": [_("You can propose only on behalf of your own organisations.")]})
     item = AgendaItem(
         meeting=meeting,
         title=title.strip(),

@@ -4,6 +4,7 @@ follow-up tasks of the register, and the links between an agreement, its public 
 import datetime
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -262,3 +263,19 @@ def test_an_active_agreement_offers_no_new_hearing(client):
     staff_login(client, world.coordinator)
     page = client.get(reverse("agreements:detail", args=[a.pk])).text
     assert "?agreement=" not in page and "No hearing has been held on this agreement." in page
+
+
+def test_the_pdf_of_a_signed_version_ends_with_a_signature_page_naming_every_signature_and_its_hash(client):
+    world = make_world()
+    a = _in_force(world, review_in=100, ends_in=2000)
+    version = a.current_version
+    staff_login(client, world.coordinator)
+    response = client.get(reverse("agreements:pdf", args=[a.pk, version.number]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "agreements/pdf.html" in [t.name for t in response.templates]
+    # The HTML the PDF was printed from: the text, then a section that starts a new page with every signature.
+    html = render_to_string("agreements/pdf.html", response.context.flatten())
+    text_part, signature_page = html.split('<section class="signature-page">')
+    assert "page-break-before: always" in html and version.sections[0]["text"][:20] in text_part
+    assert "Kari Koordinator" in signature_page and "Ola Organisasjon" in signature_page
+    assert signature_page.count(version.compute_sha256()) >= 3  # the statement and each of the two signatures

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from samverka.accounts.tests.factories import plain_login, staff_login
 from samverka.audit.models import AuditEvent
+from samverka.core.errors import ValidationError
 from samverka.dialogue import hearings
 from samverka.dialogue.hearing_models import Hearing, HearingComment
 from samverka.dialogue.models import CalendarToken
@@ -86,3 +87,29 @@ def test_replacing_the_calendar_address_asks_first(client):
     assert new != token
     assert client.get(reverse("dialogue:user_ics", args=[token])).status_code == 404
     assert client.get(reverse("dialogue:user_ics", args=[new])).status_code == 200
+
+
+def test_a_member_proposes_an_agenda_item_for_their_organisation_but_not_for_another(client):
+    from samverka.agreements.tests.factories import make_organisation
+    from samverka.dialogue import services
+    from samverka.dialogue.models import AgendaItem
+
+    world = make_world(is_public=False)
+    plain_login(client, world.org_admin)
+    url = reverse("dialogue:meeting", args=[world.meeting.pk])
+    response = client.post(
+        url, {"form": "agenda", "ag-title": "Frivilligbørs", "ag-proposer_organisation": str(world.organisation.pk)}
+    )
+    assert response.status_code == 302
+    item = world.meeting.agenda.get(title="Frivilligbørs")
+    assert item.proposer_organisation == world.organisation and item.proposer_name == "Ola Organisasjon"
+    assert "proposed by Ola Organisasjon for Bærum Besøksvenner" in client.get(url).text
+    other = make_organisation("Annen forening")
+    refused = client.post(url, {"form": "agenda", "ag-title": "Fremmed", "ag-proposer_organisation": str(other.pk)})
+    assert refused.status_code == 422 and not AgendaItem.objects.filter(title="Fremmed").exists()
+    with pytest.raises(ValidationError) as refused_by_service:
+        services.agenda_item_add(
+            actor=world.org_admin, meeting=world.meeting, title="Fremmed", proposer_organisation=other
+        )
+    assert "proposer_organisation" in refused_by_service.value.errors
+    assert not AgendaItem.objects.filter(title="Fremmed").exists()

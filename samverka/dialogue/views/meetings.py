@@ -6,7 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from samverka.accounts.access import access_for
 from samverka.core.errors import DomainError
+from samverka.registry.models import Organisation
 
 from .. import permissions, selectors, services
 from ..calendar import calendar_bytes
@@ -22,7 +24,12 @@ def _forms(request, meeting, can_manage, can_propose, kind):
     members = list(meeting.forum.members.all())
     minutes = Minutes.objects.filter(meeting=meeting).first()
     present = [str(a.member_id) for a in meeting.attendance.all() if a.present]
-    forms = {"agenda": AgendaForm(post if kind == "agenda" else None, prefix="ag") if can_propose else None}
+    own_orgs = Organisation.objects.filter(pk__in=access_for(request.user).organisation_ids()).order_by("name")
+    forms = {
+        "agenda": AgendaForm(post if kind == "agenda" else None, organisations=own_orgs, prefix="ag")
+        if can_propose
+        else None
+    }
     if can_manage:
         forms.update(
             {
