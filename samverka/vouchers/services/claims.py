@@ -11,6 +11,7 @@ import json
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ from ..models import (
 )
 from ..money import fmt, percent_of, times
 from .common import decimal_field, denied, invalid, money_field
-from .decisions import _locked
+from .decisions import _locked, locking_vouchers
 from .settlement import block_settlement
 
 MAX_KEY_LENGTH = 200
@@ -108,6 +109,13 @@ def _copayment(voucher, units: Decimal | None, amount: int) -> int:
     return max(0, min(share, amount))
 
 
+class _Denied(Exception):
+    """Another area's or organisation's voucher: audited after the transaction is rolled back."""
+
+    def __init__(self, voucher):
+        self.voucher = voucher
+
+
 def claim_create(
     *,
     actor,
@@ -121,7 +129,13 @@ def claim_create(
     budget_line=None,
 ) -> tuple[Claim, bool]:
     """Returns (claim, created). A retry with the same key and body returns the first claim and writes nothing.
-    A claim on a personal budget with lines names the line (`budget_line`: its id)."""
+    A claim on a personal budget with lines names the line (`budget_line`: its id).
+
+    One transaction does the whole claim, in as few statements as it needs: the voucher, its scheme, its chosen
+    provider and its ledger account are read in one query that also locks the voucher and its account row; the
+    Idempotency-Key is looked up under that lock; then the ledger transaction, its entries, the voucher's cached
+    balance, the claim and the audit event are written (the provider's payable and the co-payment receivable keep no
+    cached balance, so concurrent claims of one provider do not queue on one row)."""
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise invalid({"idempotency_key": [_("Send an Idempotency-Key of 1–200 characters with every claim.")]})
@@ -129,6 +143,8 @@ def claim_create(
     if len(note) > 500:
         raise invalid({"note": [_("The note may be at most 500 characters.")]})
     organisation_ids = permissions.provider_organisation_ids(actor)
+    if not organisation_ids:
+        raise NotFound(_("Not found."))
     digest = request_hash(
         voucher_id=voucher_id,
         service_date=service_date,
@@ -138,20 +154,13 @@ def claim_create(
         note=note,
         budget_line=budget_line,
     )
-    prior = _prior(organisation_ids, key)
-    if prior is not None:
-        return _replay(prior, digest)
-    voucher = Voucher.objects.select_related("scheme", "provider").filter(pk=voucher_id).first()
-    if voucher is None or not organisation_ids:
-        raise NotFound(_("Not found."))
-    if voucher.provider is None or voucher.provider.organisation_id not in organisation_ids:
-        if Accreditation.objects.filter(scheme_id=voucher.scheme_id, organisation_id__in=organisation_ids).exists():
-            raise ConflictError(_("This voucher is held by another provider; only the chosen provider can claim."))
-        raise denied(actor, voucher, area_id=voucher.scheme.area_id, purpose="claim")
     try:
         return _create(
-            actor, voucher, organisation_ids, key, digest, service_date, units, unit_price, amount, note, budget_line
+            actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, budget_line
         )
+    except _Denied as refused:
+        voucher = refused.voucher
+        raise denied(actor, voucher, area_id=voucher.scheme.area_id, purpose="claim") from None
     except IntegrityError:
         prior = _prior(organisation_ids, key)  # a concurrent request with the same key won the race
         if prior is not None:
@@ -159,14 +168,25 @@ def claim_create(
         raise
 
 
+def _locked_for_claim(voucher_id) -> Voucher | None:
+    """The voucher, locked as every change of a voucher locks it (`locking_vouchers`), so its status, provider and
+    balance cannot change until we commit; with whether it has budget lines, in the same query."""
+    return (
+        locking_vouchers()
+        .annotate(has_lines=Exists(BudgetLine.objects.filter(voucher=OuterRef("pk"))))
+        .filter(pk=voucher_id)
+        .first()
+    )
+
+
 def _budget_line(errors: dict, voucher, given) -> BudgetLine | None:
     """The voucher's own budget line named by the claim; required exactly when the voucher has lines."""
-    lines = {str(line.pk): line for line in voucher.budget_lines.all()}
     given = str(given or "").strip()
-    if not lines:
+    if not voucher.has_lines:
         if given:
             errors.setdefault("budget_line", []).append(_("This voucher has no budget lines."))
         return None
+    lines = {str(line.pk): line for line in voucher.budget_lines.all()}
     if not given:
         errors.setdefault("budget_line", []).append(_("Choose the budget line this claim is for."))
         return None
@@ -176,11 +196,13 @@ def _budget_line(errors: dict, voucher, given) -> BudgetLine | None:
     return lines[given]
 
 
-def _create(actor, voucher, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id):
+def _validated(voucher, service_date, units, unit_price, amount, line_id):
+    """Shape, ceiling and validity of the request: 422 with every field message, before any state is checked."""
     scheme = voucher.scheme
     errors: dict[str, list[str]] = {}
     line = _budget_line(errors, voucher, line_id)
     day = _parse_date(errors, service_date)
+    cost = None
     if scheme.per_unit:
         units = decimal_field(errors, "units", units)
         price = money_field(errors, "unit_price", unit_price, required=False)
@@ -208,18 +230,28 @@ def _create(actor, voucher, organisation_ids, key, digest, service_date, units, 
             )
     if errors:
         raise invalid(errors, _("The claim was not recorded."))
+    return line, day, units, price, cost
+
+
+def _create(actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id):
     with transaction.atomic():
-        current = _locked(voucher)
+        current = _locked_for_claim(voucher_id)
         prior = _prior(organisation_ids, key)
         if prior is not None:
             return _replay(prior, digest)
+        if current is None:
+            raise NotFound(_("Not found."))
+        scheme = current.scheme
+        accreditation = current.provider
+        if accreditation is None or accreditation.organisation_id not in organisation_ids:
+            if Accreditation.objects.filter(scheme_id=scheme.pk, organisation_id__in=organisation_ids).exists():
+                raise ConflictError(_("This voucher is held by another provider; only the chosen provider can claim."))
+            raise _Denied(current)
+        line, day, units, price, cost = _validated(current, service_date, units, unit_price, amount, line_id)
         if current.status == VoucherStatus.LAPSED:
             raise ConflictError(_("This voucher has expired."))
         if current.status == VoucherStatus.CANCELLED:
             raise ConflictError(_("This voucher has been cancelled."))
-        accreditation = current.provider
-        if accreditation is None or accreditation.organisation_id not in organisation_ids:
-            raise ConflictError(_("This voucher is held by another provider; only the chosen provider can claim."))
         if accreditation.status != AccreditationStatus.APPROVED:
             raise ConflictError(
                 _("Your accreditation is %(status)s; claims are not accepted.")
@@ -248,17 +280,25 @@ def _create(actor, voucher, organisation_ids, key, digest, service_date, units, 
                     }
                 )
         copay = _copayment(current, units, cost)
-        payable = LedgerAccount.objects.get(
-            scheme=scheme, kind=AccountKind.PROVIDER_PAYABLE, organisation_id=accreditation.organisation_id
-        )
-        receivable = LedgerAccount.objects.get(scheme=scheme, kind=AccountKind.COPAYMENT_RECEIVABLE)
+        accounts = {
+            a.kind: a
+            for a in LedgerAccount.objects.filter(
+                Q(kind=AccountKind.PROVIDER_PAYABLE, organisation_id=accreditation.organisation_id)
+                | Q(kind=AccountKind.COPAYMENT_RECEIVABLE),
+                scheme=scheme,
+            )
+        }
         tx = ledger.post(
             kind=TransactionKind.CLAIM,
             scheme=scheme,
             voucher=current,
             actor=actor,
             memo=f"Claim {day.isoformat()}",
-            lines=[(current.account, -cost, line), (payable, cost - copay, None), (receivable, copay, None)],
+            lines=[
+                (current.account, -cost, line),
+                (accounts[AccountKind.PROVIDER_PAYABLE], cost - copay, None),
+                (accounts[AccountKind.COPAYMENT_RECEIVABLE], copay, None),
+            ],
         )
         claim = Claim.objects.create(
             voucher=current,

@@ -155,10 +155,18 @@ def voucher_issue(
     return voucher
 
 
+def locking_vouchers():
+    """Vouchers with scheme, account and provider, the voucher and account rows locked by the one statement that
+    reads them (PostgreSQL; NO KEY UPDATE, so new entries and claims can still reference them). Every change to a
+    voucher locks through this query, so the locks are always taken in the same order, and the rows read are the
+    ones locked (a second read after the lock is not needed). SQLite's IMMEDIATE transactions have one writer."""
+    return Voucher.objects.select_related("scheme", "account", "provider").select_for_update(
+        of=("self", "account"), no_key=True
+    )
+
+
 def _locked(voucher) -> Voucher:
-    """The voucher with its ledger account row locked (PostgreSQL); SQLite's IMMEDIATE mode has one writer."""
-    LedgerAccount.objects.select_for_update().get(pk=voucher.account_id)
-    return Voucher.objects.select_related("scheme", "account", "provider").get(pk=voucher.pk)
+    return locking_vouchers().get(pk=voucher.pk)
 
 
 def voucher_choose_provider(*, actor, voucher, accreditation) -> Voucher:
