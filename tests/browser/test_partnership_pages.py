@@ -150,7 +150,8 @@ def test_partnership_coordinator_pages_are_accessible(page, browser_login):
     signing = _agreement_in(world, "signing")
     review = _agreement_in(world, "review", principles=True)
     closed = _hearing_in(world, "closed")
-    pending = hearings.comment_add(actor=AnonymousUser(), hearing=hearing, text="Pending.", client_ip="192.0.2.7")
+    opened = type(hearing).objects.get(pk=hearing.pk)  # `_partnership` returns the hearing as created (draft)
+    pending = hearings.comment_add(actor=AnonymousUser(), hearing=opened, text="Pending.", client_ip="192.0.2.7")
     iop = Template.objects.get(code="iop", language="en")
     browser_login(world.coordinator, otp_device=world.coordinator_device)
     urls = [
