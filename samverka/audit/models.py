@@ -42,7 +42,9 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted")
 
 
-class AuditEvent(AppendOnlyModel):
+class ActorEvent(AppendOnlyModel):
+    """When and by whom; the actor is kept as a label too, so the row outlives the account."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -54,6 +56,12 @@ class AuditEvent(AppendOnlyModel):
         related_name="+",
     )
     actor_label = models.CharField(max_length=254, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(ActorEvent):
     action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64, blank=True)
@@ -78,20 +86,9 @@ class AuditEvent(AppendOnlyModel):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
 
 
-class AccessEvent(AppendOnlyModel):
+class AccessEvent(ActorEvent):
     """A read of a resident's personal data: who, whose, what, why."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
-    actor_label = models.CharField(max_length=254, blank=True)
     subject_type = models.CharField(max_length=64)
     subject_id = models.CharField(max_length=64)
     fields = models.JSONField(default=list, blank=True)

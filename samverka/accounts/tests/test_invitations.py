@@ -27,23 +27,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def county():
-    return make_area("Testfylke")
-
-
-@pytest.fixture
-def town(county):
-    return make_area("Testby", parent=county)
-
-
-@pytest.fixture
-def coordinator(county):
-    user = make_user("coord@example.org")
-    grant_area_role(user, county, "coordinator")
-    return user
-
-
 def _accept_path(body: str) -> str:
     return re.search(r"https?://[^/\s]+(/accounts/invitations/\S+/)", body).group(1)
 

@@ -18,23 +18,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def county():
-    return make_area("Testfylke")
-
-
-@pytest.fixture
-def town(county):
-    return make_area("Testby", parent=county)
-
-
-@pytest.fixture
-def coordinator(county):
-    user = make_user("coord@example.org")
-    grant_area_role(user, county, "coordinator")
-    return user
-
-
 def test_roles_page_lists_people_in_the_coordinators_areas_only(client, coordinator, town):
     officer = make_user("officer@example.org")
     grant_area_role(officer, town, "officer", ["grants"])
