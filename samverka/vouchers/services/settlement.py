@@ -194,8 +194,9 @@ def _insert_lines(run) -> None:
     sql, params = grouped.query.sql_with_params()
     table = SettlementLine._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (settlement_id, voucher_id, claims, gross_minor, copayment_minor) "  # noqa: S608
-            f"SELECT sid, voucher_id, n, gross, copay FROM ({sql}) AS due",
-            params,
+        # The table name is the model's and the SELECT is compiled by the ORM with its parameters kept apart.
+        statement = (
+            f"INSERT INTO {table} (settlement_id, voucher_id, claims, gross_minor, copayment_minor) "  # noqa: S608  # nosec B608
+            f"SELECT sid, voucher_id, n, gross, copay FROM ({sql}) AS due"
         )
+        cursor.execute(statement, params)
