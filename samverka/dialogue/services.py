@@ -185,9 +185,14 @@ def agenda_item_add(
     *, actor, meeting: Meeting, title: str, description: str = "", proposer_name: str = "", proposer_organisation=None
 ) -> AgendaItem:
     forum = meeting.forum
-    if not (permissions.can_manage(actor, forum) or permissions.is_member(actor, forum)):
+    manager = permissions.can_manage(actor, forum)
+    if not (manager or permissions.is_member(actor, forum)):
         raise Forbidden(_("Only members of the forum may propose agenda items."))
-    if proposer_organisation is not None and proposer_organisation.pk not in access_for(actor).organisation_ids():
+    # Coordinators record proposals that reached them (by e-mail, at the meeting); members speak for their own.
+    own = manager or (
+        proposer_organisation is not None and proposer_organisation.pk in access_for(actor).organisation_ids()
+    )
+    if proposer_organisation is not None and not own:
         raise _invalid({"proposer_organisation": [_("You can propose only on behalf of your own organisations.")]})
     item = AgendaItem(
         meeting=meeting,
