@@ -6,7 +6,8 @@
 4. Load /healthz, the filtered registry list (25 rows) and the same list through the API, one after the
    other, with a separate load-generator process; measure bare SQL as a second floor.
 5. Write bench/results/registry.json and regenerate docs/benchmarks.md.
-6. Run the mixed locust workload at several data sizes (bench/load_mixed.py): bench/results/load.json.
+6. Run the mixed locust workload at several data sizes (bench/load_mixed.py): bench/results/load.json
+   (`--registry-only` stops after step 5).
 """
 
 import argparse
@@ -207,6 +208,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3)
     parser.add_argument("--threads", type=int, default=8, help="concurrent keep-alive connections")
     parser.add_argument(
+        "--registry-only",
+        action="store_true",
+        help="measure the registry list only, without the mixed workload at several data sizes afterwards",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", ""),
         help="default: BENCH_DATABASE_URL, then DATABASE_URL, then SQLite under var/bench/",
@@ -313,10 +319,11 @@ def main() -> None:
     )
     errors = sum(r["errors"] for r in results.values())
 
-    # The mixed workload (locust) at several data sizes: bench/results/load.json, then the report again.
-    from . import load_mixed
+    if not args.registry_only:
+        # The mixed workload (locust) at several data sizes: bench/results/load.json, then the report again.
+        from . import load_mixed
 
-    load_mixed.main([])
+        load_mixed.main([])
     if errors:
         raise SystemExit(f"{errors} requests failed during the load")
 

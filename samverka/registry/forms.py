@@ -1,6 +1,9 @@
 """Forms for the registry pages: the shape of input only. Rules (numbers, duplicates, reach) live in services."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, Country
@@ -13,22 +16,49 @@ def area_choices(areas) -> list[tuple[str, str]]:
     return [(str(a.pk), f"{'— ' * max(0, a.depth - 1)}{a.display_name} ({a.code})") for a in areas]
 
 
+class ListSelect(forms.Select):
+    """A single-choice select written in Python: the same HTML as Django's Select (its attributes, one selected
+    option) without rendering a template per option, which cost the registry list more than its queries."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        values = self.format_value(value)
+        options = []
+        chosen = False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in values
+            chosen |= selected
+            options.append(
+                format_html('<option value="{}"{}>{}</option>', option_value, " selected" if selected else "", label)
+            )
+        return format_html(
+            '<select name="{}"{}>\n  {}\n</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("\n  ".join(options)),  # noqa: S308 (each option is built by format_html)  # nosec B308 B703
+        )
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(
         label=_("Name or number"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
     )
-    area = forms.ChoiceField(label=_("Area (includes the areas below it)"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    area = forms.ChoiceField(label=_("Area (includes the areas below it)"), required=False, widget=ListSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=ListSelect)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False, widget=ListSelect)
     legal_form = forms.ChoiceField(
-        label=_("Legal form"), required=False, choices=[("", _("Any"))] + list(LegalForm.choices)
+        label=_("Legal form"), required=False, choices=[("", _("Any"))] + list(LegalForm.choices), widget=ListSelect
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any"))] + list(OrganisationStatus.choices)
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any"))] + list(OrganisationStatus.choices),
+        widget=ListSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=ListSelect,
         choices=[
             ("name", _("Name, A–Z")),
             ("-name", _("Name, Z–A")),
