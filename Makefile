@@ -62,6 +62,7 @@ bench: install-test
 	$(BIN)/python -m bench.catalogue_bench
 	$(BIN)/python -m bench.partnership_bench
 	$(BIN)/python -m bench.vouchers_bench
+	$(BIN)/python -m bench.memory_bench
 	$(BIN)/python -m bench.report
 
 clean:

@@ -53,3 +53,14 @@ def test_report_renders_registry_results_with_ratio_and_floors(tmp_path, monkeyp
     assert "| `/healthz` (floor) | 400.0 |" in text
     assert "**0.25** — meets the target" in text
     assert "`SELECT 1`" in text and "## Import" in text
+
+
+def test_memory_bench_reads_the_peak_memory_of_one_command_and_refuses_a_failing_one():
+    from bench.memory_bench import run_measured
+    from bench.run import bench_env
+
+    env = bench_env("sqlite:///:memory:")
+    measured = run_measured(env, "check")
+    assert 20 < measured["peak_mb"] < 1024 and measured["seconds"] > 0
+    with pytest.raises(SystemExit, match="no-such-command"):
+        run_measured(env, "no-such-command")
