@@ -277,8 +277,7 @@ def settlement_get(*, actor, pk) -> Settlement:
 def settlement_claims(*, settlement) -> QuerySet:
     """The claims a provider's settlement paid, derived from the run's watermark (see SettlementRun)."""
     return (
-        settled_claims(settlement.run)
-        .filter(accreditation_id=settlement.accreditation_id)
+        settled_claims(settlement.run, [settlement.accreditation_id])
         .select_related("voucher")
         .order_by("service_date", "created_at")
     )

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,16 +89,18 @@ def _next_watermark() -> int:
         return int(cursor.fetchone()[0])
 
 
-def settled_claims(run) -> QuerySet:
-    """The claims `run` settled (or, during the run, settles), derived from the watermarks: delivered before the
-    month's end, recorded before the run, not settled by an earlier run of the scheme, not corrected."""
+def settled_claims(run, accreditation_ids) -> QuerySet:
+    """The claims of these providers (accreditations of the run's scheme) that `run` settled (or, during the run,
+    settles), derived from the watermarks: delivered before the month's end, recorded before the run, not settled by
+    an earlier run of the scheme, not corrected. Filtering on the providers' ids (a handful) rather than joining the
+    scheme's vouchers lets the database estimate the rows from the claims' own statistics."""
     earlier = list(
         SettlementRun.objects.filter(scheme_id=run.scheme_id, watermark__lt=run.watermark).values_list(
             "watermark", "period_end"
         )
     )
     qs = Claim.objects.filter(
-        voucher__scheme_id=run.scheme_id, seq__lte=run.watermark, service_date__lt=run.period_end
+        accreditation_id__in=list(accreditation_ids), seq__lte=run.watermark, service_date__lt=run.period_end
     ).exclude(
         Exists(
             LedgerTransaction.objects.filter(
@@ -121,10 +123,9 @@ def _settle(actor, scheme, run) -> None:
     taken by `block_claims_for_settlement`; the settlements' totals are summed from those few lines. Providers without
     due claims get no settlement. The ledger transaction has one entry per provider with the amounts the database
     summed. No claim passes through Python, and no row is written per claim."""
-    Settlement.objects.bulk_create(
-        [Settlement(run=run, accreditation=a) for a in Accreditation.objects.filter(scheme=scheme).order_by("pk")]
-    )
-    _insert_lines(run)
+    providers = list(Accreditation.objects.filter(scheme=scheme).order_by("pk").values_list("pk", flat=True))
+    Settlement.objects.bulk_create([Settlement(run=run, accreditation_id=pk) for pk in providers])
+    _insert_lines(run, providers)
     totals = {
         row["settlement_id"]: (row["gross"], row["copay"], row["n"])
         for row in SettlementLine.objects.filter(settlement__run=run)
@@ -175,28 +176,25 @@ def _settle(actor, scheme, run) -> None:
     )
 
 
-def _insert_lines(run) -> None:
+def _insert_lines(run, providers: list) -> None:
     """INSERT INTO settlement lines SELECT settlement, voucher, COUNT(*), SUM(gross), SUM(co-payment) of the due
-    claims GROUP BY provider, voucher: one statement in the database, compiled from the ORM query of the due claims."""
+    claims GROUP BY provider, voucher: one statement in the database, the grouped SELECT compiled from the ORM query
+    of the due claims; its few groups are then joined to the run's settlements."""
     grouped = (
-        settled_claims(run)
+        settled_claims(run, providers)
         .values("accreditation_id", "voucher_id")
-        .annotate(
-            sid=Subquery(
-                Settlement.objects.filter(run=run, accreditation_id=OuterRef("accreditation_id")).values("pk")
-            ),
-            n=Count("*"),
-            gross=Sum("amount_minor"),
-            copay=Sum("copayment_minor"),
-        )
+        .annotate(n=Count("*"), gross=Sum("amount_minor"), copay=Sum("copayment_minor"))
         .order_by()
     )
     sql, params = grouped.query.sql_with_params()
+    settlements = Settlement.objects.filter(run=run).values("pk", "accreditation_id").order_by()
+    s_sql, s_params = settlements.query.sql_with_params()
     table = SettlementLine._meta.db_table
     with connection.cursor() as cursor:
-        # The table name is the model's and the SELECT is compiled by the ORM with its parameters kept apart.
+        # The table name is the model's and both SELECTs are compiled by the ORM with their parameters kept apart.
         statement = (
             f"INSERT INTO {table} (settlement_id, voucher_id, claims, gross_minor, copayment_minor) "  # noqa: S608  # nosec B608
-            f"SELECT sid, voucher_id, n, gross, copay FROM ({sql}) AS due"
+            f"SELECT s.pk, due.voucher_id, due.n, due.gross, due.copay FROM ({sql}) AS due "
+            f"JOIN ({s_sql}) AS s ON s.accreditation_id = due.accreditation_id"
         )
-        cursor.execute(statement, params)
+        cursor.execute(statement, (*params, *s_params))
