@@ -77,6 +77,8 @@ def list_services(request: HttpRequest, params: Query[FinderIn]):
     page = result.page
     return {
         "count": page.count,
+        # False when more services match than were counted (count is then a lower bound).
+        "count_exact": not result.capped,
         "next": page_url(request, page.number + 1) if page.has_next else None,
         "previous": page_url(request, page.number - 1) if page.has_previous else None,
         "results": [ServiceListOut(**_list_item(s)).dict() for s in page.items],

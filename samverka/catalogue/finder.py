@@ -15,13 +15,26 @@ from samverka.core.errors import ValidationError
 from samverka.core.pagination import MAX_PAGE_SIZE, Page, clamp_page
 from samverka.registry.models import TargetGroup
 
-from .models import OFFERED_LANGUAGES, AccessMode, Schedule, Service, ServiceAtLocation, ServiceLanguage, TaxonomyTerm
+from .models import (
+    OFFERED_LANGUAGES,
+    AccessMode,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    ServiceStatus,
+    TaxonomyTerm,
+)
 from .schedules import WEEKDAY_CODES
 from .search import query as search_query
 from .search import text
+from .search.index import MAX_AGE_TOKEN, age_token, token
+from .search.query import Candidate, Facets
 
 SORTS = ("relevance", "name", "updated")
 MAX_QUERY = 200
+# The most matches a search ranks and counts; past it the finder says "more than" this many.
+CANDIDATES = 200
 AreasServed = Service.areas.through
 Categories = Service.categories.through
 TargetGroups = Service.target_groups.through
@@ -98,6 +111,8 @@ class FinderResult:
     page: Page
     groups: list[list[str]] = field(default_factory=list)
     corrected: list[str] = field(default_factory=list)
+    # True when more services match than were counted: page.count is then a lower bound ("more than").
+    capped: bool = False
 
 
 def _area_ids(area_pk: str) -> tuple[list, list]:
@@ -161,9 +176,10 @@ def with_list_related(qs: QuerySet) -> QuerySet:
 
 
 def _ranked_page(qs: QuerySet, match: tuple[str, list], number: int, size: int) -> Page:
+    """Relevance-ranked page of every match inside `qs` (the HSDS API's own querysets): exact, not bounded."""
     match_sql, match_params = match
     ids_sql, ids_params = qs.order_by().values("pk").query.sql_with_params()
-    where = f"FROM ({match_sql}) m WHERE m.service_id IN ({ids_sql})"
+    where = f"FROM ({match_sql}) m WHERE m.service_id IN ({ids_sql})"  # noqa: S608  # nosec B608 (SQL built by this module and the ORM, values as placeholders)
     params = [*match_params, *ids_params]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) {where}", params)
@@ -175,13 +191,24 @@ def _ranked_page(qs: QuerySet, match: tuple[str, list], number: int, size: int) 
             [*params, size, (number - 1) * size],
         )
         ids = [row[0] for row in cursor.fetchall()]
-    ids = [uuid.UUID(str(i)) for i in ids]
-    by_id = {s.pk: s for s in with_list_related(Service.objects.filter(pk__in=ids))}
-    return Page(items=[by_id[i] for i in ids if i in by_id], number=number, size=size, count=count)
+    return Page(items=_services_in_order([str(i) for i in ids]), number=number, size=size, count=count)
 
 
-def _page(qs: QuerySet, number: int, size: int) -> Page:
-    count = qs.count()
+def _services_in_order(ids: list[str]) -> list[Service]:
+    """The published services with these ids (as the index stores them), in that order, with what a row shows."""
+    pks = [uuid.UUID(i) for i in ids]
+    # By primary key alone: with the status in the WHERE too, SQLite may walk the status index instead.
+    by_id = {s.pk: s for s in with_list_related(Service.objects.filter(pk__in=pks)) if s.status == ServiceStatus.ACTIVE}
+    return [by_id[pk] for pk in pks if pk in by_id]
+
+
+def _indexed(pks: list) -> QuerySet:
+    """Services the index found (it holds published services only, kept in the writing transaction)."""
+    return Service.objects.filter(pk__in=pks)
+
+
+def _page(qs: QuerySet, number: int, size: int, count: int | None = None) -> Page:
+    count = qs.count() if count is None else count
     last = max(1, -(-count // size))
     number = min(number, last)
     offset = (number - 1) * size
@@ -192,21 +219,131 @@ def _order(qs: QuerySet, sort: str) -> QuerySet:
     return qs.order_by("-updated_at", "id") if sort == "updated" else qs.order_by("sort_name", "id")
 
 
+def facets_for(filters: FinderFilters) -> Facets:
+    """The filters as index tokens (see search/index.py), so the index applies them while it searches."""
+    all_of: list[str] = []
+    any_of: list[tuple[str, ...]] = []
+    none_of: list[str] = []
+    if filters.area:
+        within, above = _area_ids(filters.area)
+        wide = sorted({*within, *above}, key=str)
+        any_of.append(tuple(token("a", w) for w in wide) + tuple(token("m", w) for w in within))
+    if filters.organisation:
+        all_of.append(token("o", uuid.UUID(filters.organisation)))
+    if filters.category:
+        all_of.append(token("c", filters.category))
+    if filters.target_group:
+        all_of.append(token("t", filters.target_group))
+    if filters.language:
+        all_of.append(token("l", filters.language))
+    if filters.age is not None:
+        none_of += [age_token("n", v) for v in range(filters.age + 1, MAX_AGE_TOKEN + 1)]
+        none_of += [age_token("y", v) for v in range(filters.age)]
+    if filters.free:
+        all_of.append(token("f", "free"))
+    if filters.vouchers:
+        all_of.append("v1")
+    if filters.access:
+        all_of.append(token("x", filters.access))
+    if filters.weekday:
+        all_of.append(token("w", filters.weekday))
+    return Facets(tuple(all_of), tuple(any_of), tuple(none_of))
+
+
+def _browse(filters: FinderFilters, facets: Facets, number: int, size: int) -> tuple[Page, bool]:
+    """Published services with these filters, sorted by name or date, without a query."""
+    ordered = _order(filtered(filters), filters.effective_sort)
+    if facets:
+        found = search_query.candidates([], facets, CANDIDATES + 1)
+        if found is not None and len(found) <= CANDIDATES:
+            # Few enough to sort them all: the index found every one.
+            pks = [uuid.UUID(c.service_id) for c in found]
+            return _page(_order(_indexed(pks), filters.effective_sort), number, size,
+                         count=len(pks)), False  # fmt: skip
+    else:
+        # Without filters the count is only "more than CANDIDATES" once there are that many: no full count.
+        shown = ordered.order_by().values("pk")[: CANDIDATES + 1]
+        total = Service.objects.filter(pk__in=shown).count()
+        if total <= CANDIDATES:
+            return _page(ordered, number, size, count=total), False
+    # Many match: walk the sorted index and stop after the page; the count is a lower bound.
+    number = min(number, -(-CANDIDATES // size))
+    return _page(ordered, number, size, count=CANDIDATES), True
+
+
+def _ranked(groups: list[list[str]], facets: Facets) -> tuple[list[Candidate], bool] | None:
+    """Up to CANDIDATES matches, best first: services with every word in the name, then the rest, each tier by
+    rank. The second value is True when more services match than were ranked."""
+    named = search_query.candidates(groups, facets, CANDIDATES + 1, names_only=True)
+    if named is None:
+        return None
+
+    def best_first(found: list[Candidate]) -> list[Candidate]:
+        return sorted(found, key=lambda c: (-c.rank, c.service_id))
+
+    if len(named) > CANDIDATES:
+        return best_first(named)[:CANDIDATES], True
+    every = search_query.candidates(groups, facets, CANDIDATES + 1) or []
+    seen = {c.service_id for c in named}
+    merged = best_first(named) + best_first([c for c in every if c.service_id not in seen])
+    return merged[:CANDIDATES], len(every) > CANDIDATES
+
+
+def _search(groups: list[list[str]], facets: Facets, sort: str, number: int, size: int) -> tuple[Page, bool] | None:
+    ranked = _ranked(groups, facets)
+    if ranked is None:
+        return None
+    found, capped = ranked
+    total = len(found)
+    number = min(number, max(1, -(-total // size)))
+    offset = (number - 1) * size
+    if sort == "relevance":
+        return Page(
+            _services_in_order([c.service_id for c in found[offset : offset + size]]), number, size, total
+        ), capped
+    pks = [uuid.UUID(c.service_id) for c in found]
+    return _page(_order(_indexed(pks), sort), number, size, count=total), capped
+
+
 def find_services(
     filters: FinderFilters, page: Any = 1, page_size: int = 20, base: QuerySet | None = None
 ) -> FinderResult:
     """Published services matching the filters; with a query, searched in all four languages (one typo allowed).
 
-    `base` narrows the published services first (the HSDS API's own filters)."""
+    A search ranks at most CANDIDATES matches (services with every word in their name first); past that the
+    result says "more than" instead of counting every match. `base` narrows the published services first (the
+    HSDS API's own filters) and is searched and counted exactly."""
     size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     number = clamp_page(page)
+    if base is not None:
+        return _find_in_base(filters, base, number, size)
+    facets = facets_for(filters)
+    if not filters.q:
+        page_, capped = _browse(filters, facets, number, size)
+        return FinderResult(page=page_, capped=capped)
+    words = text.query_words(filters.q)
+    groups = [[w] for w in words]
+    result = _search(groups, facets, filters.effective_sort, number, size)
+    corrected: list[str] = []
+    if result is None or result[0].count == 0:
+        fixed = [[w, *search_query.typo_candidates(w)] for w in words]
+        corrected = [c for g in fixed for c in g[1:]]
+        if corrected:
+            groups = fixed
+            result = _search(groups, facets, filters.effective_sort, number, size)
+    if result is None:
+        result = Page(items=[], number=1, size=size, count=0), False
+    return FinderResult(page=result[0], groups=groups, corrected=corrected, capped=result[1])
+
+
+def _find_in_base(filters: FinderFilters, base: QuerySet, number: int, size: int) -> FinderResult:
     qs = filtered(filters, base)
     if not filters.q:
         return FinderResult(page=_page(_order(qs, filters.effective_sort), number, size))
     words = text.query_words(filters.q)
     groups = [[w] for w in words]
     match = search_query.match_sql(groups)
-    result = _search_page(qs, match, filters, number, size) if match else None
+    result = _base_page(qs, match, filters, number, size) if match else None
     corrected: list[str] = []
     if result is None or result.count == 0:
         fixed = [[w, *search_query.typo_candidates(w)] for w in words]
@@ -214,20 +351,20 @@ def find_services(
         if corrected:
             groups = fixed
             match = search_query.match_sql(groups)
-            result = _search_page(qs, match, filters, number, size) if match else None
+            result = _base_page(qs, match, filters, number, size) if match else None
     if result is None:
         result = Page(items=[], number=1, size=size, count=0)
     return FinderResult(page=result, groups=groups, corrected=corrected)
 
 
-def _search_page(qs, match, filters: FinderFilters, number: int, size: int) -> Page:
+def _base_page(qs, match, filters: FinderFilters, number: int, size: int) -> Page:
     if filters.effective_sort == "relevance":
         return _ranked_page(qs, match, number, size)
     sql, params = match
-    matched = qs.filter(pk__in=RawSQL(f"SELECT m.service_id FROM ({sql}) m", params))  # noqa: S608, S611 (constants and placeholders only)
+    matched = qs.filter(pk__in=RawSQL(f"SELECT m.service_id FROM ({sql}) m", params))  # noqa: S608, S611  # nosec B608 B611 (SQL built by this module, values as placeholders)
     return _page(_order(matched, filters.effective_sort), number, size)
 
 
 def search_ids(q: str) -> list:
-    """Ids of every published service matching `q` (tests and the HSDS `search` parameter)."""
+    """Ids of the published services matching `q`, best first (tests and tools)."""
     return [s.pk for s in find_services(FinderFilters(q=q), page_size=MAX_PAGE_SIZE).page.items]

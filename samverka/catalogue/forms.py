@@ -1,7 +1,14 @@
 """Forms of the catalogue pages: the shape of input only. Rules live in services and finder.FinderFilters."""
 
+import time
+from typing import cast
+
 from django import forms
+from django.forms.utils import flatatt
 from django.utils.dates import WEEKDAYS
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, AreaKind
@@ -36,6 +43,39 @@ def area_choices() -> list[tuple[str, str]]:
     return [(str(a.pk), f"{'— ' * max(0, a.depth - 1)}{a.display_name}") for a in areas]
 
 
+_AREA_CHOICES_TTL = 300.0
+_area_cache: dict[str, tuple[float, list[tuple[str, str]], SafeString]] = {}
+
+
+def _finder_areas() -> tuple[list[tuple[str, str]], SafeString]:
+    """`area_choices()` in the reader's language and their <option>s, kept for a few minutes: the official area
+    list changes only with a data migration, and rendering a thousand options for every search would cost more
+    than the search itself."""
+    language = get_language() or ""
+    now = time.monotonic()
+    cached = _area_cache.get(language)
+    if cached is None or now - cached[0] > _AREA_CHOICES_TTL:
+        choices = [("", str(_("Everywhere"))), *area_choices()]
+        options = format_html_join("", '<option value="{}">{}</option>', choices)
+        cached = (now, choices, options)
+        _area_cache[language] = cached
+    return cached[1], cached[2]
+
+
+class AreaSelect(forms.Select):
+    """The area select, from the options rendered once (see _finder_areas); the chosen one marked selected."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        _choices, options = _finder_areas()
+        if value:
+            option = format_html('<option value="{}">', value)
+            # Only the constant word "selected" is added to options that were escaped when they were rendered.
+            options = mark_safe(options.replace(option, option[:-1] + " selected>", 1))  # nosec B308 B703
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
+        )
+
+
 class FinderForm(forms.Form):
     q = forms.CharField(
         label=_("What are you looking for?"),
@@ -43,7 +83,7 @@ class FinderForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    area = forms.ChoiceField(label=_("Where (includes the areas below it)"), required=False)
+    area = forms.ChoiceField(label=_("Where (includes the areas below it)"), required=False, widget=AreaSelect)
     category = forms.ChoiceField(label=_("Category"), required=False)
     target_group = forms.ChoiceField(label=_("For whom"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
@@ -63,7 +103,8 @@ class FinderForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         any_ = [("", _("Any"))]
-        self.fields["area"].choices = [("", _("Everywhere"))] + area_choices()
+        area = cast(forms.ChoiceField, self.fields["area"])
+        area.choices = _finder_areas()[0]
         self.fields["category"].choices = any_ + [(t.code, t.display_name) for t in TaxonomyTerm.objects.all()]
         self.fields["target_group"].choices = any_ + [(t.code, t.display_name) for t in TargetGroup.objects.all()]
         self.fields["language"].choices = any_ + list(OFFERED_LANGUAGES)
@@ -169,7 +210,8 @@ class LocationForm(forms.Form):
         qs = Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by("name")
         if country:
             qs = qs.filter(country=country)
-        self.fields["municipality"].choices = [("", "—")] + [(str(a.pk), a.display_name) for a in qs]
+        field = cast(forms.ChoiceField, self.fields["municipality"])
+        field.choices = [("", "—")] + [(str(a.pk), a.display_name) for a in qs]
 
 
 class ReportForm(forms.Form):

@@ -192,6 +192,7 @@ def schedule(s: Schedule, service: Service) -> dict:
 
 
 def location(loc: Location, language: str | None = None) -> dict:
+    municipality = loc.municipality if loc.municipality_id else None
     data = {
         "id": str(loc.pk),
         "location_type": "physical",
@@ -200,7 +201,7 @@ def location(loc: Location, language: str | None = None) -> dict:
         "transportation": loc.transportation,
         "latitude": float(loc.latitude) if loc.latitude is not None else None,
         "longitude": float(loc.longitude) if loc.longitude is not None else None,
-        "external_identifier": loc.municipality.external_code if loc.municipality_id else None,
+        "external_identifier": municipality.external_code if municipality else None,
         "external_identifier_type": "municipality" if loc.municipality_id else None,
     }
     data = _clean(data)
@@ -211,10 +212,10 @@ def location(loc: Location, language: str | None = None) -> dict:
                     "id": sub_id(loc.pk, "address"),
                     "location_id": str(loc.pk),
                     "address_1": loc.street_address,
-                    "city": loc.city or (loc.municipality.name if loc.municipality_id else ""),
-                    "state_province": loc.municipality.name if loc.municipality_id else (loc.city or "-"),
+                    "city": loc.city or (municipality.name if municipality else ""),
+                    "state_province": municipality.name if municipality else (loc.city or "-"),
                     "postal_code": loc.postal_code or "-",
-                    "country": loc.municipality.country if loc.municipality_id else "NO",
+                    "country": municipality.country if municipality else "NO",
                     "address_type": "physical",
                 }
             )

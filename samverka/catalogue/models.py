@@ -183,7 +183,7 @@ class Service(BaseModel):
     areas = models.ManyToManyField(
         "areas.Area", blank=True, related_name="catalogue_services", verbose_name=_("areas served")
     )
-    locations = models.ManyToManyField(
+    locations: "models.ManyToManyField[Location, ServiceAtLocation]" = models.ManyToManyField(
         "Location", through="ServiceAtLocation", blank=True, related_name="services", verbose_name=_("locations")
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)

@@ -27,9 +27,9 @@ def _base() -> str:
 
 
 def _owner_areas(service: Service) -> list[Area]:
-    if service.organisation_id is None:
-        return [service.area]
     org = service.organisation
+    if org is None:
+        return [service.area] if service.area else []
     areas = list(org.areas.all())
     if org.home_area_id:
         areas.append(org.home_area)

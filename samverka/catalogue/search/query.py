@@ -3,24 +3,52 @@
 A query is a list of word groups: every group must match (AND), any word of a group may (OR; the
 one-typo fallback adds corrections to a group). A service matches when, in at least one of its content
 languages, all groups match that language's text after stemming with that language's stemmer.
-`match_sql()` returns a sub-select of (service_id, rank) with higher ranks for better matches.
+
+`candidates()` asks the index for at most `limit` matching services with their rank, filters included (as
+facet tokens, see index.py), and lets the index stop as soon as it has them: the work of a search is bounded
+by `limit`, not by how many services match. With `names_only`, only services whose name (in one language)
+holds every group match — the finder's first tier of relevance.
+`match_sql()` returns a sub-select of (service_id, rank) over every match (for narrowing by other querysets).
 """
+
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models.functions import Length
 
 from ..models import SearchWord
 from . import text
-from .index import FTS_TABLE, TSV_TABLE
+from .index import FTS_TABLE, TSV_TABLE, sqlite_rowid
 
 NAME_WEIGHT = 10.0
+# bm25 weights of the FTS5 columns: service_id, then name and body per language, then facets.
+BM25_WEIGHTS = ", ".join(["0"] + [f"{NAME_WEIGHT}, 1.0"] * len(text.LANGUAGES) + ["0"])
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Filters as index tokens: every token of `all_of`, one of each group of `any_of`, none of `none_of`."""
+
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()
+    none_of: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.all_of or self.any_of or self.none_of)
+
+
+@dataclass
+class Candidate:
+    service_id: str
+    rank: float = 0.0
+    extra: dict = field(default_factory=dict)
 
 
 def _fts_term(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _sqlite_match(groups: list[list[str]]) -> str | None:
+def _sqlite_match(groups: list[list[str]], names_only: bool = False) -> str | None:
     clauses = []
     for lang in text.LANGUAGES:
         parts = []
@@ -29,17 +57,38 @@ def _sqlite_match(groups: list[list[str]]) -> str | None:
             if alternatives:
                 parts.append("(" + " OR ".join(_fts_term(a) for a in alternatives) + ")")
         if parts:
-            clauses.append(f"{{{lang}_name {lang}_body}} : (" + " AND ".join(parts) + ")")
+            columns = f"{lang}_name" if names_only else f"{lang}_name {lang}_body"
+            clauses.append(f"{{{columns}}} : (" + " AND ".join(parts) + ")")
     return " OR ".join(clauses) or None
 
 
-def _pg_tsquery(lang: str, groups: list[list[str]]) -> tuple[str, list[str]] | None:
+def _sqlite_expression(match: str | None, facets: Facets) -> str:
+    parts = [f"({match})"] if match else []
+    parts += [f"{{facets}} : {_fts_term(t)}" for t in facets.all_of]
+    parts += ["{facets} : (" + " OR ".join(_fts_term(t) for t in group) + ")" for group in facets.any_of]
+    if not parts:
+        from .index import EVERY
+
+        parts.append(f"{{facets}} : {_fts_term(EVERY)}")
+    expression = " AND ".join(parts)
+    if facets.none_of:
+        expression = f"({expression}) NOT {{facets}} : (" + " OR ".join(_fts_term(t) for t in facets.none_of) + ")"
+    return expression
+
+
+def _pg_tsquery(lang: str, groups: list[list[str]], names_only: bool = False) -> tuple[str, list[str]] | None:
     stop = text.stop_words(lang)
     cfg = text.SNOWBALL[lang]
     parts, params = [], []
     for group in groups:
         kept = [w for w in group if w not in stop]
-        if kept:
+        if not kept:
+            continue
+        if names_only:
+            # to_tsquery reads "word:A" as the word restricted to weight A (names); words are letters and digits.
+            parts.append("(" + " || ".join(f"to_tsquery('{cfg}', %s)" for _ in kept) + ")")
+            params += [f"{w}:A" for w in kept]
+        else:
             parts.append("(" + " || ".join(f"plainto_tsquery('{cfg}', %s)" for _ in kept) + ")")
             params += kept
     if not parts:
@@ -47,21 +96,10 @@ def _pg_tsquery(lang: str, groups: list[list[str]]) -> tuple[str, list[str]] | N
     return " && ".join(parts), params
 
 
-def match_sql(groups: list[list[str]]) -> tuple[str, list] | None:
-    """SQL selecting (service_id, rank) of matching services, or None when the query has no usable words."""
-    groups = [g for g in groups if g]
-    if not groups:
-        return None
-    if connection.vendor == "sqlite":
-        match = _sqlite_match(groups)
-        if match is None:
-            return None
-        weights = ", ".join(["0"] + [f"{NAME_WEIGHT}, 1.0"] * len(text.LANGUAGES))
-        sql = f"SELECT service_id, -bm25({FTS_TABLE}, {weights}) AS rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608 (constants and placeholders only)
-        return sql, [match]
+def _pg_text(groups: list[list[str]], names_only: bool) -> tuple[list[str], list, list[str], list] | None:
     conditions, ranks, params_where, params_rank = [], [], [], []
     for lang in text.LANGUAGES:
-        built = _pg_tsquery(lang, groups)
+        built = _pg_tsquery(lang, groups, names_only)
         if built is None:
             continue
         tsquery, params = built
@@ -71,7 +109,118 @@ def match_sql(groups: list[list[str]]) -> tuple[str, list] | None:
         params_rank += params * 2
     if not conditions:
         return None
-    sql = f"SELECT service_id, ({' + '.join(ranks)}) AS rank FROM {TSV_TABLE} WHERE " + " OR ".join(conditions)  # noqa: S608 (constants and placeholders only)
+    return conditions, params_where, ranks, params_rank
+
+
+def _pg_facets(facets: Facets) -> tuple[list[str], list]:
+    conditions: list[str] = []
+    params: list = []
+    if facets.all_of:
+        conditions.append("facets @> %s::text[]")
+        params.append(list(facets.all_of))
+    for group in facets.any_of:
+        conditions.append("facets && %s::text[]")
+        params.append(list(group))
+    if facets.none_of:
+        conditions.append("NOT (facets && %s::text[])")
+        params.append(list(facets.none_of))
+    return conditions, params
+
+
+def has_words(groups: list[list[str]]) -> bool:
+    """True when some group keeps a word that is not a stop word in some language (else nothing can match)."""
+    return any(w not in text.stop_words(lang) for g in groups for w in g for lang in text.LANGUAGES)
+
+
+def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: bool = False) -> list[Candidate] | None:
+    """Up to `limit` matching services (ids as the database stores them) with their rank, in index order.
+
+    Without `groups`, every service with the facets matches (rank 0). None when the query has no usable words."""
+    groups = [g for g in groups if g]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            match = _sqlite_match(groups, names_only) if groups else None
+            if groups and match is None:
+                return None
+            # The stems are read back and ranked here: FTS5's bm25() would first read every match of every
+            # term to count them, which is the whole index for a common word.
+            columns = ", ".join(f"{lang}_{part}" for lang in text.LANGUAGES for part in ("name", "body"))
+            sql = (
+                f"SELECT service_id, {columns if groups else '0'} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s"  # noqa: S608  # nosec B608 (constants only)
+            )
+            cursor.execute(sql, [_sqlite_expression(match, facets), limit])
+            rows = cursor.fetchall()
+            if not groups:
+                return [Candidate(row[0]) for row in rows]
+            return _scored(rows, groups)
+        where, params, rank_sql, rank_params = [], [], "0", []
+        if groups:
+            built = _pg_text(groups, names_only)
+            if built is None:
+                return None
+            conditions, params_where, ranks, rank_params = built
+            where.append("(" + " OR ".join(conditions) + ")")
+            params += params_where
+            rank_sql = " + ".join(ranks)
+        facet_conditions, facet_params = _pg_facets(facets)
+        where += facet_conditions
+        params += facet_params
+        condition = " AND ".join(where) or "TRUE"
+        # Rank only the rows kept: the inner query stops at `limit` matches.
+        sql = (
+            f"SELECT m.service_id::text, {rank_sql} FROM ("  # noqa: S608  # nosec B608 (constants and placeholders only)
+            f"SELECT service_id, {', '.join(text.LANGUAGES)} FROM {TSV_TABLE} WHERE {condition} LIMIT %s) m"
+        )
+        cursor.execute(sql, [*rank_params, *params, limit])
+        return [Candidate(sid, float(score)) for sid, score in cursor.fetchall()]
+
+
+# BM25's term-frequency saturation and length normalisation (the usual constants).
+K1, B = 1.2, 0.75
+
+
+def _scored(rows: list[tuple], groups: list[list[str]]) -> list[Candidate]:
+    """BM25-style rank of FTS rows from their stored stems: per language, names weigh NAME_WEIGHT times the
+    text, more occurrences and shorter texts rank higher; lengths are compared with the candidates' average."""
+    wanted = [sorted({f" {s} " for g in groups for w in g for s in text.stems(lang, [w])}) for lang in text.LANGUAGES]
+    columns = range(2 * len(text.LANGUAGES))
+    lengths = [[col.count(" ") + 1 if col else 0 for col in row[1:]] for row in rows]
+    average = [max(1.0, sum(n[c] for n in lengths) / max(1, sum(1 for n in lengths if n[c]))) for c in columns]
+    weights = [NAME_WEIGHT if c % 2 == 0 else 1.0 for c in columns]
+    out = []
+    for row, sizes in zip(rows, lengths, strict=True):
+        score = 0.0
+        for c in columns:
+            stems = wanted[c // 2]
+            if not sizes[c] or not stems:
+                continue
+            padded = f" {row[c + 1]} "
+            tf = sum(padded.count(s) for s in stems)
+            if tf:
+                norm = K1 * (1 - B + B * sizes[c] / average[c])
+                score += weights[c] * tf * (K1 + 1) / (tf + norm)
+        out.append(Candidate(row[0], score))
+    return out
+
+
+def match_sql(groups: list[list[str]]) -> tuple[str, list] | None:
+    """SQL selecting (service_id, rank) of every matching service, or None when the query has no usable words."""
+    groups = [g for g in groups if g]
+    if not groups:
+        return None
+    if connection.vendor == "sqlite":
+        match = _sqlite_match(groups)
+        if match is None:
+            return None
+        sql = (
+            f"SELECT service_id, -bm25({FTS_TABLE}, {BM25_WEIGHTS}) AS rank FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"  # noqa: S608  # nosec B608 (constants only)
+        )
+        return sql, [match]
+    built = _pg_text(groups, names_only=False)
+    if built is None:
+        return None
+    conditions, params_where, ranks, params_rank = built
+    sql = f"SELECT service_id, ({' + '.join(ranks)}) AS rank FROM {TSV_TABLE} WHERE " + " OR ".join(conditions)  # noqa: S608  # nosec B608 (constants and placeholders only)
     return sql, params_rank + params_where
 
 
@@ -96,3 +245,6 @@ def typo_candidates(word: str) -> list[str]:
             qs.filter(word__endswith=word[-1]).values_list("word", flat=True)
         )
     return sorted({w for w in found if w != word and text.within_one_edit(word, w)})
+
+
+__all__ = ["Candidate", "Facets", "candidates", "has_words", "match_sql", "sqlite_rowid", "typo_candidates"]

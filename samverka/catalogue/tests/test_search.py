@@ -87,3 +87,99 @@ def test_postgres_index_holds_a_tsvector_per_language(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SELECT nb::text FROM catalogue_service_tsv WHERE service_id = %s", [str(corpus["nb"].pk)])
         assert "'frivil'" in cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("params", "hit"),
+    [
+        ({"category": "peer-support"}, True),
+        ({"category": "grief"}, False),
+        ({"language": "ar"}, True),
+        ({"language": "so"}, False),
+        ({"age": "15"}, True),
+        ({"age": "12"}, False),
+        ({"age": "40"}, False),
+        ({"free": "1"}, True),
+        ({"vouchers": "1"}, False),
+        ({"access": "drop_in"}, True),
+        ({"access": "referral"}, False),
+        ({"weekday": "tu"}, True),
+        ({"weekday": "fr"}, False),
+        ({"area": "county 32"}, True),
+        ({"area": "municipality 0301"}, False),
+        ({"organisation": "own"}, True),
+        ({"organisation": "other"}, False),
+    ],
+)
+def test_filters_narrow_a_search_inside_the_index(params, hit):
+    from samverka.registry.tests.factories import OrganisationFactory, area
+
+    org = OrganisationFactory(home_area=area("NO", "3201"), name="Lag F")
+    service = make_service(
+        org,
+        name_nb="Ungdomstreff",
+        categories=["peer-support"],
+        languages=["ar", "nb"],
+        min_age=13,
+        max_age=19,
+        areas=[str(area("NO", "3201").pk)],
+        schedules=[
+            {"rrule": "FREQ=WEEKLY;BYDAY=TU", "dtstart": "2025-01-07", "opens_at": "18:00", "closes_at": "20:00"}
+        ],
+    )
+    other_org = OrganisationFactory(home_area=area("NO", "0301"), name="Lag G")
+    values = {
+        "county 32": str(area("NO", "32", kind="county").pk),
+        "municipality 0301": str(area("NO", "0301").pk),
+        "own": str(org.pk),
+        "other": str(other_org.pk),
+    }
+    params = {k: values.get(v, v) for k, v in params.items()}
+    for query in ("ungdomstreffene", ""):
+        found = find_services(FinderFilters.from_mapping({**params, "q": query}))
+        assert (service.pk in {s.pk for s in found.page.items}) is hit, query
+
+
+def test_a_service_with_every_word_in_its_name_ranks_before_text_matches():
+    body = make_service(name_nb="Kaffe", summary_nb="Frivillig kaffe for alle, frivillig hver uke.")
+    name = make_service(name_nb="Frivillig kaffe", summary_nb="Kom innom.")
+    assert search_ids("frivillige") == [name.pk, body.pk]
+
+
+def test_past_the_candidate_limit_the_count_is_a_lower_bound(monkeypatch):
+    from samverka.catalogue import finder
+
+    for i in range(4):
+        make_service(name_nb=f"Turgruppe {i}")
+    monkeypatch.setattr(finder, "CANDIDATES", 3)
+    result = find_services(FinderFilters(q="turgruppe"), page_size=2)
+    assert result.capped and result.page.count == 3 and result.page.num_pages == 2
+    monkeypatch.setattr(finder, "CANDIDATES", 10)
+    result = find_services(FinderFilters(q="turgruppe"), page_size=2)
+    assert not result.capped and result.page.count == 4
+
+
+def test_browsing_without_a_query_past_the_limit_says_more_than(monkeypatch, client):
+    from django.urls import reverse
+
+    from samverka.catalogue import finder
+
+    for i in range(3):
+        make_service(name_nb=f"Treff {i}", languages=["ar"])
+    monkeypatch.setattr(finder, "CANDIDATES", 2)
+    for params in ({}, {"language": "ar"}):
+        response = client.get(reverse("catalogue:index"), params)
+        assert response.context["result"].capped and "More than 2 services" in response.content.decode()
+
+
+def test_editing_a_service_moves_it_between_filters(corpus):
+    from samverka.catalogue.services import service_state, service_update
+    from samverka.catalogue.tests.factories import platform_admin
+
+    service = corpus["nb"]
+    filters = FinderFilters.from_mapping({"q": "frivillige", "category": "grief"})
+    assert find_services(filters).page.items == []
+    service_update(actor=platform_admin(), service=service, data={**service_state(service), "categories": ["grief"]})
+    assert [s.pk for s in find_services(filters).page.items] == [service.pk]
+    assert rebuild() == 4
+    assert [s.pk for s in find_services(filters).page.items] == [service.pk]
