@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from samverka.core.errors import ConflictError
 from samverka.vouchers import ledger, services
-from samverka.vouchers.models import Claim
+from samverka.vouchers.models import Claim, SettlementLine
 from samverka.vouchers.selectors import reconciliation
 
 from .factories import World, resident, voucher
@@ -78,4 +78,64 @@ def test_concurrent_claims_never_overspend_and_none_are_lost():
         assert v.account.balance_minor == 7 * 500_00 - 7 * 450_00
     rec = reconciliation(scheme=world.scheme)
     assert rec.redeemed == len(accepted) * 450_00 and rec.balanced
+    assert ledger.verify().ok
+
+
+def test_a_settlement_run_amid_concurrent_claims_pays_exactly_the_claims_it_counts_as_settled():
+    """The run blocks claims while it reads and takes its watermark from the claim sequence: every claim at or below
+    the watermark is in its lines, every claim above it is left for the next run — none lost, none paid twice."""
+    assert connection.vendor == "postgresql"
+    world = World(units="200")
+    vouchers = [world.voucher] + [
+        voucher(world.officer, world.scheme, resident(world.officer), world.accreditation, units="200")
+        for _ in range(2)
+    ]
+    month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    day = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)  # last month's last day
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(THREADS + 1)
+    runs = []
+
+    def claimant(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(CLAIMS_PER_THREAD):
+                services.claim_create(
+                    actor=world.provider_user,
+                    voucher_id=vouchers[(n + i) % len(vouchers)].pk,
+                    idempotency_key=f"s{n}-{i}",
+                    units="1",
+                    service_date=day,
+                )
+        except BaseException as exc:  # noqa: BLE001 — reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def settler() -> None:
+        try:
+            barrier.wait()
+            runs.append(services.settlement_run(actor=world.officer, scheme=world.scheme, month=month))
+        except BaseException as exc:  # noqa: BLE001 — reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claimant, args=(n,)) for n in range(THREADS)]
+    threads.append(threading.Thread(target=settler))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    (run,) = runs
+    claims = list(Claim.objects.filter(voucher__scheme=world.scheme))
+    assert len(claims) == THREADS * CLAIMS_PER_THREAD
+    settled = [c for c in claims if c.seq <= run.watermark]
+    assert all(services.claim_is_settled(c) == (c.seq <= run.watermark) for c in claims)
+    paid = sum(s.gross_minor for s in run.settlements.all())
+    assert paid == sum(c.amount_minor for c in settled)
+    assert sum(line.claims for line in SettlementLine.objects.filter(settlement__run=run)) == len(settled)
+    rec = reconciliation(scheme=world.scheme)
+    assert rec.settled == paid and rec.payable_unsettled == sum(c.amount_minor for c in claims) - paid
     assert ledger.verify().ok
