@@ -114,6 +114,9 @@ class Organisation(BaseModel, LocalisedNameMixin):
     # Coordinators may let a trusted organisation publish its catalogue edits directly.
     trusted_publisher = models.BooleanField(_("may publish directly"), default=False)
 
+    # Set by selectors.organisation_page on the organisations of a list page: their categories by code.
+    listed_categories: list[Category]
+
     class Meta:
         ordering = ["name"]
         constraints = [

@@ -46,7 +46,7 @@ class OrganisationListItemOut(Schema):
 
     @staticmethod
     def resolve_categories(obj) -> list[str]:
-        return [c.code for c in obj.categories.all()]
+        return [c.code for c in obj.listed_categories]  # items of selectors.organisation_page
 
 
 class OrganisationCreateIn(Schema):

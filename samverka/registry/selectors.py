@@ -219,10 +219,8 @@ def _facet_rows(filters: OrganisationFilters, scope_paths: list[str] | None, sta
         return None
     rows = OrganisationFacet.objects.filter(area_id=filters.area)
     if filters.category:
-        category_id = Category.objects.filter(code=filters.category).values_list("pk", flat=True).first()
-        if category_id is None:
-            return None
-        rows = rows.filter(category_id=category_id)
+        # As a subquery, not a query of its own: an unknown code matches no row, as on the general path.
+        rows = rows.filter(category_id=Subquery(Category.objects.filter(code=filters.category).values("pk")[:1]))
     else:
         rows = rows.filter(category__isnull=True)
     if scope_paths is not None and not any(area[0].startswith(p) for p in scope_paths):
@@ -274,18 +272,21 @@ def _scope_paths(actor) -> list[str] | None:
 
 
 def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, page_size: Any) -> Page:
-    """One page of a list and its total.
+    """One page of a list and its total. Each item comes with `home_area` and `listed_categories` (by code).
 
-    Narrowing filters: the database has to collect and sort every match for the page anyway, so the page's ids
-    and the total come from one narrow query (id and sort keys only, COUNT(*) OVER ()), then the page's rows by
-    id. Otherwise the usual COUNT, then the page read in index order with LIMIT (collecting every organisation
+    Facet path: the total and the page's ids from the facet index (two index range reads), then the rows.
+    Other narrowing filters: the database has to collect and sort every match for the page anyway, so the page's
+    ids and the total come from one narrow query (id and sort keys only, COUNT(*) OVER ()), then the page's rows
+    by id. Otherwise the usual COUNT, then the page read in index order with LIMIT (collecting every organisation
     would be slower).
     """
     rows = getattr(qs, "facet_rows", None)
     if rows is not None:
         return _facet_page(rows, page, page_size)
     if not filters.narrowed:
-        return paginate(qs, page, page_size)
+        found = paginate(qs.prefetch_related(None), page, page_size)
+        found.items = _with_categories(list(found.items))
+        return found
     size, number = clamp_page_size(page_size), clamp_page(page)
     offset = (number - 1) * size
     keys = list(
@@ -295,31 +296,51 @@ def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, pag
     )
     if not keys:
         # An empty list, or a page past the end: count, then show the last page.
-        return paginate(qs, page, page_size)
-    rows = {o.pk: o for o in _list_related(Organisation.objects.filter(pk__in=[pk for pk, _total in keys]))}
-    return Page(items=[rows[pk] for pk, _total in keys if pk in rows], number=number, size=size, count=keys[0][1])
+        found = paginate(qs.prefetch_related(None), page, page_size)
+        found.items = _with_categories(list(found.items))
+        return found
+    return Page(items=_page_items([pk for pk, _total in keys]), number=number, size=size, count=keys[0][1])
 
 
 def _facet_page(rows: QuerySet, page: Any, page_size: Any) -> Page:
-    """A page from the facet index: the page's ids with the total (COUNT(*) OVER ()) from one range of the
-    index, then the rows; a page past the end counts first and reads the last page."""
+    """A page from the facet index: its total (COUNT over one range of the index), the page's ids (the same
+    range with LIMIT), then the rows; a page past the end shows the last page.
+
+    Two reads of the index rather than one with COUNT(*) OVER (): the window buffers every matching row before
+    the first is returned, which cost more than reading the range twice.
+    """
     size, number = clamp_page_size(page_size), clamp_page(page)
-    keys = list(
-        rows.annotate(list_total=Window(Count("pk"))).values_list("organisation_id", "list_total")[
-            (number - 1) * size : number * size
-        ]
+    count = rows.count()
+    number = min(number, max(1, -(-count // size)))
+    ids = list(rows.values_list("organisation_id", flat=True)[(number - 1) * size : number * size]) if count else []
+    return Page(items=_page_items(ids), number=number, size=size, count=count)
+
+
+def _page_items(ids: list) -> list[Organisation]:
+    """The organisations of `ids` in that order, with `home_area` and `listed_categories`."""
+    if not ids:
+        return []
+    found = {o.pk: o for o in Organisation.objects.filter(pk__in=ids).select_related("home_area")}
+    return _with_categories([found[pk] for pk in ids if pk in found])
+
+
+def _with_categories(organisations: list[Organisation]) -> list[Organisation]:
+    """Set `listed_categories` (sorted by code) on each organisation of a page, from one query.
+
+    A plain list, not a prefetch of `categories`: a prefetch builds a related manager and a queryset for every
+    row, which cost a page more than the query itself.
+    """
+    links = (
+        Organisation.categories.through.objects.filter(organisation_id__in=[o.pk for o in organisations])
+        .select_related("category")
+        .order_by("category__code")
     )
-    if keys:
-        count = keys[0][1]
-    else:
-        count = rows.count()
-        number = min(number, max(1, -(-count // size)))
-        keys = [
-            (pk, count) for pk in rows.values_list("organisation_id", flat=True)[(number - 1) * size : number * size]
-        ]
-    ids = [pk for pk, _total in keys]
-    found = {o.pk: o for o in _list_related(Organisation.objects.filter(pk__in=ids))} if ids else {}
-    return Page(items=[found[pk] for pk in ids if pk in found], number=number, size=size, count=count)
+    by_organisation: dict[Any, list[Category]] = {}
+    for link in links if organisations else ():
+        by_organisation.setdefault(link.organisation_id, []).append(link.category)
+    for organisation in organisations:
+        organisation.listed_categories = by_organisation.get(organisation.pk, [])
+    return organisations
 
 
 def staff_scope(actor) -> QuerySet:

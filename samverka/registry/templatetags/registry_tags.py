@@ -28,7 +28,7 @@ def organisation_rows(organisations) -> SafeString:
 
     Written in Python rather than as a template loop: per row, a template resolved some forty lookups, an
     include, a URL and two choice labels, which cost the page more than its queries. Every value is escaped
-    by format_html. Expects organisations fetched with home_area and categories (selectors._list_related).
+    by format_html. Expects the items of selectors.organisation_page (home_area and listed_categories).
     """
     detail = reverse("registry:public_detail", args=[_ID_MARK])
     legal_forms = dict(LegalForm.choices)
@@ -46,7 +46,7 @@ def organisation_rows(organisations) -> SafeString:
                 statuses.get(org.status, org.status),
                 org.home_area.display_name if org.home_area else "",
                 date_format(template_localtime(org.updated_at), "SHORT_DATE_FORMAT"),
-                format_html_join("", '<span class="tag">{}</span>', ((c.display_name,) for c in org.categories.all())),
+                format_html_join("", '<span class="tag">{}</span>', ((c.display_name,) for c in org.listed_categories)),
             )
         )
     return mark_safe("\n    ".join(rows))  # noqa: S308 (each row is built by format_html)  # nosec B308 B703

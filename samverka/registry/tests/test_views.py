@@ -202,6 +202,26 @@ def test_staff_list_query_count_does_not_grow_with_rows(client, coordinator, dja
         assert client.get(reverse("registry:list")).status_code == 200
 
 
+def test_staff_list_by_county_and_category_keeps_its_query_count_and_escapes_every_cell(
+    client, coordinator, django_assert_max_num_queries
+):
+    from samverka.registry.models import Category
+
+    health, culture = Category.objects.get(code="health"), Category.objects.get(code="culture")
+    query = {"area": str(area("NO", "32").pk), "category": "health"}
+    OrganisationFactory(name="Lag <b>først</b>", areas=[area("NO", "3201")], categories=[health, culture])
+    with django_assert_max_num_queries(25) as small:
+        first = client.get(reverse("registry:list"), query)
+    assert "Lag &lt;b&gt;først&lt;/b&gt;" in first.text and "<b>først</b>" not in first.text
+    assert f'<span class="tag">{culture.display_name}</span>' in first.text
+    for i in range(30):
+        OrganisationFactory(name=f"Mer {i}", areas=[area("NO", "3203")], categories=[health])
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get(reverse("registry:list"), query)
+    assert page.status_code == 200
+    assert page.text.count("<tr>") == 1 + 25  # the header row and a full page
+
+
 def test_public_list_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
     OrganisationFactory()
     with django_assert_max_num_queries(15) as small:
