@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 
 from .. import orgnumbers
 from ..models import LegalForm, OrganisationStatus
@@ -45,7 +45,7 @@ def organisation_rows(organisations) -> SafeString:
                 legal_forms.get(org.legal_form, org.legal_form),
                 statuses.get(org.status, org.status),
                 org.home_area.display_name if org.home_area else "",
-                date_format(template_localtime(org.updated_at), "SHORT_DATE_FORMAT"),
+                date_format(localtime(org.updated_at), "SHORT_DATE_FORMAT"),
                 format_html_join("", '<span class="tag">{}</span>', ((c.display_name,) for c in org.listed_categories)),
             )
         )
