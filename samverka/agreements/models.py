@@ -261,6 +261,30 @@ class AgreementVersion(BaseModel):
         return super().delete(*args, **kwargs)
 
 
+def signed_pdf_path(instance: "SignedPdf", filename: str) -> str:
+    return f"agreements/signed/{instance.version.agreement_id}/v{instance.version.number}-{instance.sha256}.pdf"
+
+
+class SignedPdf(BaseModel):
+    """The PDF of a fully signed version, printed once and kept: every download serves these bytes.
+
+    Append-only like the signed text: a stored PDF can be neither replaced nor deleted."""
+
+    version = models.OneToOneField(AgreementVersion, on_delete=models.PROTECT, related_name="signed_pdf")
+    file = models.FileField(upload_to=signed_pdf_path, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    language = models.CharField(max_length=10)
+
+    def save(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk).exists():
+            raise ConflictError(_("The PDF of a signed version can never change."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ConflictError(_("The PDF of a signed version can never change."))
+
+
 class SectionComment(BaseModel):
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
     section_index = models.PositiveSmallIntegerField()

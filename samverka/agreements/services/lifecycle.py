@@ -28,6 +28,7 @@ from ..models import (
     Signatory,
     Signature,
 )
+from ..pdf import signed_pdf_store_quietly
 from .common import Forbidden, invalid, locked, require_manager, require_status
 
 S = AgreementStatus
@@ -148,12 +149,16 @@ def agreement_sign(*, actor, agreement: Agreement, otp_token: str, text_sha256: 
             mfa_device=device.persistent_id,
         )
         changes = {"version": version.number, "text_sha256": actual, "signatory": signatory.name}
-        if _fully_signed(version):
+        activated = _fully_signed(version)
+        if activated:
             changes["status"] = {"before": agreement.status, "after": AgreementStatus.ACTIVE}
             agreement.status = AgreementStatus.ACTIVE
             Review.objects.filter(agreement=agreement, status=ReviewStatus.OPEN).update(status=ReviewStatus.CLOSED)
             agreement.save()
         audit_record(actor=actor, action="agreement.sign", obj=agreement, area_id=agreement.area_id, changes=changes)
+    if activated:
+        # After the signing has committed: a failure here leaves the PDF to the first download (see pdf.py).
+        signed_pdf_store_quietly(agreement, version)
     return signature
 
 

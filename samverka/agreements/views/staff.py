@@ -14,12 +14,11 @@ from samverka.core.pagination import paginate
 from samverka.dialogue.selectors import hearings_on_agreement
 from samverka.registry.models import Organisation
 
-from .. import permissions, selectors, services
+from .. import pdf, permissions, selectors, services
 from ..compare import compare
 from ..durations import duration_warning
 from ..forms import AgreementCreateForm, CommentForm, TemplateChoiceForm
-from ..models import AgreementStatus
-from ..pdf import version_pdf
+from ..models import AgreementStatus, SignedPdf
 from ..services.lifecycle import TRANSITIONS
 from .common import add_errors, area_from_query, error_page, form_status, query_without_page, sort_links
 
@@ -227,14 +226,29 @@ def versions(request: HttpRequest, pk):
 def version_detail(request: HttpRequest, pk, number: int):
     agreement = selectors.agreement_get(actor=request.user, pk=pk)
     version = selectors.version_get(agreement, number)
-    return render(request, "agreements/version.html", {"agreement": agreement, "version": version})
+    signed_pdf = SignedPdf.objects.filter(version=version).first()
+    return render(
+        request, "agreements/version.html", {"agreement": agreement, "version": version, "signed_pdf": signed_pdf}
+    )
 
 
 @login_required
 def version_pdf_view(request: HttpRequest, pk, number: int):
     agreement = selectors.agreement_get(actor=request.user, pk=pk)
     version = selectors.version_get(agreement, number)
-    pdf = version_pdf(agreement, version, list(version.signatures.all()))
-    response = HttpResponse(pdf, content_type="application/pdf")
+    if not pdf.is_fully_signed(agreement, version):
+        # A draft or a text still being signed: printed now, never stored.
+        response = HttpResponse(
+            pdf.version_pdf(agreement, version, list(version.signatures.all())), content_type="application/pdf"
+        )
+    else:
+        try:
+            stored = pdf.signed_pdf_store(agreement, version)
+            content = pdf.signed_pdf_bytes(stored)
+        except DomainError as exc:
+            return error_page(request, exc)
+        response = HttpResponse(content, content_type="application/pdf")
+        response["X-Content-SHA256"] = stored.sha256
+        response["ETag"] = f'"{stored.sha256}"'
     response["Content-Disposition"] = f'inline; filename="agreement-{agreement.pk}-v{version.number}.pdf"'
     return response
