@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from samverka.accounts.access import ALL_AREA_ROLES, access_for
 from samverka.audit.services import audit_record
+from samverka.core.pagination import Page, clamp_page, clamp_page_size
 
 from . import permissions
 from .hearing_models import CommentStatus, Hearing, HearingComment, HearingStatus
@@ -98,6 +99,31 @@ def decisions_with_outcomes(forum: Forum) -> QuerySet:
         Decision.objects.filter(meeting__forum=forum)
         .select_related("meeting")
         .prefetch_related(Prefetch("actions", queryset=_actions_with_owners().order_by("due", "created_at")))
+        .order_by("-meeting__starts_at", "order")
+    )
+
+
+def paginate_by_keys(queryset: QuerySet, page, page_size) -> Page:
+    """`paginate`, but the page's rows are picked by their keys first: the ordered, offset key query runs on the
+    bare table (its index, no joins) inside the query that reads the joined rows of that page only. Same rows,
+    same order and the same number of queries (count + page); a deep page no longer joins every row before it."""
+    size = clamp_page_size(page_size)
+    count = queryset.count()
+    number = min(clamp_page(page), max(1, -(-count // size)))
+    offset = (number - 1) * size
+    keys = queryset.values("pk")[offset : offset + size]
+    return Page(items=list(queryset.filter(pk__in=keys)), number=number, size=size, count=count)
+
+
+def decisions_page(forum: Forum) -> QuerySet:
+    """`decisions_with_outcomes` for the forum page, which shows each action's title and status only (the CSV
+    also shows owners): no owner joins, only the columns shown."""
+    actions = ActionItem.objects.only("id", "decision_id", "title", "status", "due", "created_at")
+    return (
+        Decision.objects.filter(meeting__forum=forum)
+        .select_related("meeting")
+        .only("id", "meeting_id", "order", "text", "meeting__starts_at")
+        .prefetch_related(Prefetch("actions", queryset=actions.order_by("due", "created_at")))
         .order_by("-meeting__starts_at", "order")
     )
 

@@ -53,7 +53,11 @@ def register(request: HttpRequest):
     """What ends in the next 12 months in the actor's areas (or in one area)."""
     area = area_from_query(request)
     sort = request.GET.get("sort", "ends")
-    page = paginate(selectors.ending_soon(actor=request.user, area=area, sort=sort), request.GET.get("page"), 25)
+    page = paginate(
+        selectors.register_page_rows(selectors.ending_soon(actor=request.user, area=area, sort=sort)),
+        request.GET.get("page"),
+        25,
+    )
     return render(
         request,
         "agreements/register.html",

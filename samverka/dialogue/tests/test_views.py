@@ -96,3 +96,33 @@ def test_api_lists_forums_and_actions(client):
     pk = data["results"][0]["id"]
     ok = client.post(f"/api/v1/dialogue/actions/{pk}/status", {"status": "done"}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "done"
+
+
+def test_forum_page_pages_of_actions_and_decisions_hold_the_same_rows_as_plain_pagination(client):
+    """The forum page picks a page's rows by their keys first; every page, the last and beyond it must match."""
+    from samverka.core.pagination import paginate
+    from samverka.dialogue import selectors
+
+    world = make_world(is_public=True)
+    for i in range(7):
+        d = services.decision_add(actor=world.coordinator, meeting=world.meeting, text=f"Vedtak {i}")
+        services.action_create(
+            actor=world.coordinator,
+            meeting=world.meeting,
+            title=f"Tiltak {i}",
+            decision=d if i % 2 else None,
+            owner_organisation=world.organisation,
+        )
+    actions = selectors.forum_actions(world.forum, status="", sort="-due")
+    decisions = selectors.decisions_page(world.forum)
+    for page in (1, 2, 3, 4, 99, "x"):
+        by_keys, plain = selectors.paginate_by_keys(actions, page, 3), paginate(actions, page, 3)
+        assert [a.pk for a in by_keys.items] == [a.pk for a in plain.items] and by_keys.items
+        assert (by_keys.number, by_keys.count) == (plain.number, plain.count)
+        by_keys, plain = selectors.paginate_by_keys(decisions, page, 2), paginate(decisions, page, 2)
+        assert [d.pk for d in by_keys.items] == [d.pk for d in plain.items] and by_keys.items
+        assert [[a.pk for a in d.actions.all()] for d in by_keys.items] == [
+            [a.pk for a in d.actions.all()] for d in plain.items
+        ]
+    page = client.get(reverse("dialogue:forum", args=[world.forum.pk]) + "?status=&apage=3").text
+    assert "Tiltak" in page

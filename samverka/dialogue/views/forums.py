@@ -101,8 +101,8 @@ def forum_detail(request: HttpRequest, pk):
             "coordinators": area_coordinators(forum.area),
             "members": list(forum.members.all()),
             "page": paginate(selectors.meetings(forum), request.GET.get("page"), 20),
-            "decisions": paginate(selectors.decisions_with_outcomes(forum), request.GET.get("dpage"), 10),
-            "actions": paginate(
+            "decisions": selectors.paginate_by_keys(selectors.decisions_page(forum), request.GET.get("dpage"), 10),
+            "actions": selectors.paginate_by_keys(
                 selectors.forum_actions(forum, status=action_status, sort=action_sort), request.GET.get("apage"), 25
             ),
             "action_status": action_status,
