@@ -1,8 +1,9 @@
 """Peak memory of the bulk commands at growing data sizes: none may grow with the data past a constant.
 
 `python -m bench.memory_bench` (called by `make bench`) runs, for each size, on a fresh database:
-`samverka generate --organisations N --years`, `samverka registry-refacet`, `samverka reindex`, and
-`samverka import-organisations --format brreg` of a generated Enhetsregisteret file with N rows. Each command
+`samverka generate --organisations N --years`, `samverka registry-refacet`, and `samverka import-organisations
+--format brreg` of a generated Enhetsregisteret file with N rows. (`samverka reindex` is measured by the catalogue
+benchmark, on its generated services.) Each command
 runs in its own process; its peak resident set (ru_maxrss from wait4) is read when it ends. Migrations run in a
 separate process first so they do not count. Writes bench/results/memory.json.
 """
@@ -55,7 +56,6 @@ def measure(size: int, workdir: Path) -> dict:
     commands = {
         "generate": ("generate", "--organisations", str(size), "--years", "--seed", "3"),
         "registry-refacet": ("registry-refacet",),
-        "reindex": ("reindex",),
         "import-organisations": ("import-organisations", "--format", "brreg", str(csv)),
     }
     out = {name: run_measured(env, *args) for name, args in commands.items()}
