@@ -16,7 +16,7 @@ from .models import Location, Service
 ADMIN_EMAIL = "admin@samverka.example"
 
 # organisation name, place (name, street, postal code, city, municipality code, lat, lon, accessibility), services
-DEMO = [
+DEMO: list[tuple[str, tuple[str, ...], list[dict]]] = [
     (
         "Bærum Røde Kors",
         (

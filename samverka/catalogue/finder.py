@@ -16,6 +16,9 @@ from samverka.core.pagination import MAX_PAGE_SIZE, Page, clamp_page
 from samverka.registry.models import TargetGroup
 
 from .models import (
+    CONTENT_LANGUAGES as LANGS,
+)
+from .models import (
     OFFERED_LANGUAGES,
     AccessMode,
     Schedule,
@@ -164,14 +167,24 @@ def filtered(filters: FinderFilters, base: QuerySet | None = None) -> QuerySet:
     return qs
 
 
+# Long texts a result row never shows: left in the database when reading a page of results.
+LONG_TEXTS = tuple(
+    f"{f}_{code}" for f in ("description", "eligibility", "fees_description", "how_to_access") for code in LANGS
+)
+
+
 def with_list_related(qs: QuerySet) -> QuerySet:
-    return qs.select_related("organisation", "area").prefetch_related(
-        Prefetch("categories", queryset=TaxonomyTerm.objects.order_by("code")),
-        Prefetch("languages", queryset=ServiceLanguage.objects.order_by("code")),
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location__municipality").order_by("location__name"),
-        ),
+    return (
+        qs.defer(*LONG_TEXTS)
+        .select_related("organisation", "area")
+        .prefetch_related(
+            Prefetch("categories", queryset=TaxonomyTerm.objects.order_by("code")),
+            Prefetch("languages", queryset=ServiceLanguage.objects.order_by("code")),
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related("location__municipality").order_by("location__name"),
+            ),
+        )
     )
 
 

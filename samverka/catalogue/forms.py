@@ -76,6 +76,23 @@ class AreaSelect(forms.Select):
         )
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are rendered in one pass instead of through a template each."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((v, SELECTED if str(v) == chosen else "", label) for v, label in self.choices),
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+
+
+SELECTED = format_html(" {}", "selected")
+
+
 class FinderForm(forms.Form):
     q = forms.CharField(
         label=_("What are you looking for?"),
@@ -84,20 +101,24 @@ class FinderForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     area = forms.ChoiceField(label=_("Where (includes the areas below it)"), required=False, widget=AreaSelect)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    target_group = forms.ChoiceField(label=_("For whom"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    target_group = forms.ChoiceField(label=_("For whom"), required=False, widget=QuickSelect)
+    language = forms.ChoiceField(label=_("Language"), required=False, widget=QuickSelect)
     age = forms.CharField(label=_("Age"), required=False, widget=forms.NumberInput(attrs={"min": 0, "max": 120}))
     access = forms.ChoiceField(
-        label=_("How to access"), required=False, choices=[("", _("Any"))] + list(AccessMode.choices)
+        label=_("How to access"),
+        required=False,
+        choices=[("", _("Any"))] + list(AccessMode.choices),
+        widget=QuickSelect,
     )
-    weekday = forms.ChoiceField(label=_("Open on"), required=False)
+    weekday = forms.ChoiceField(label=_("Open on"), required=False, widget=QuickSelect)
     free = forms.BooleanField(label=_("Free of charge"), required=False)
     vouchers = forms.BooleanField(label=_("Accepts service vouchers"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
         choices=[("", _("Best match")), ("name", _("Name")), ("updated", _("Recently updated"))],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args, **kwargs):

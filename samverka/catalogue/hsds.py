@@ -167,7 +167,7 @@ def schedule(s: Schedule, service: Service) -> dict:
     byday = parts.get("BYDAY")
     if freq == "DAILY":
         freq, byday = "WEEKLY", byday or "MO,TU,WE,TH,FR,SA,SU"
-    data = {
+    data: dict[str, Any] = {
         "id": str(s.pk),
         "service_id": str(service.pk),
         "location_id": str(s.location_id) if s.location_id else None,
@@ -193,7 +193,7 @@ def schedule(s: Schedule, service: Service) -> dict:
 
 def location(loc: Location, language: str | None = None) -> dict:
     municipality = loc.municipality if loc.municipality_id else None
-    data = {
+    data: dict[str, Any] = {
         "id": str(loc.pk),
         "location_type": "physical",
         "organization_id": str(loc.organisation_id) if loc.organisation_id else None,

@@ -16,7 +16,7 @@ from samverka.registry import selectors as registry_selectors
 
 from . import hsds, selectors
 from .finder import FinderFilters, filtered, find_services
-from .models import CONTENT_LANGUAGES, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .models import CONTENT_LANGUAGES, Service, ServiceAtLocation, ServiceStatus, Taxonomy, TaxonomyTerm
 
 MAX_PER_PAGE = 200
 
@@ -114,8 +114,8 @@ def services(request: HttpRequest, params: Query[ServiceParams]):
 
 @api.get("/services/{service_id}", summary="One service, fully nested")
 def service(request: HttpRequest, service_id: uuid.UUID, lang: str = ""):
-    language = _language(ListParams(lang=lang))
-    found = selectors.service_detail_queryset().filter(pk=service_id).public().first()
+    language = _language(ListParams(page=1, per_page=1, lang=lang))
+    found = selectors.service_detail_queryset().filter(pk=service_id, status=ServiceStatus.ACTIVE).first()
     if found is None:
         raise Http404
     return hsds.service_full(found, language)
@@ -131,7 +131,7 @@ def organizations(request: HttpRequest, params: Query[ListParams]):
 
 @api.get("/organizations/{organization_id}", summary="One organization with its services")
 def organization(request: HttpRequest, organization_id: uuid.UUID, lang: str = ""):
-    language = _language(ListParams(lang=lang))
+    language = _language(ListParams(page=1, per_page=1, lang=lang))
     org = registry_selectors.organisation_get_public(pk=organization_id)
     services_ = [
         hsds.service_summary(s, language)
@@ -144,7 +144,7 @@ def organization(request: HttpRequest, organization_id: uuid.UUID, lang: str = "
 def service_at_locations(request: HttpRequest, params: Query[ServiceParams]):
     language = _language(params)
     filters, base = _service_filters(params)
-    service_ids = filtered(filters, base).values("pk")
+    service_ids: QuerySet | list = filtered(filters, base).values("pk")
     if filters.q:
         service_ids = [s.pk for s in find_services(filters, 1, MAX_PER_PAGE, base=base).page.items]
     qs = (
@@ -175,7 +175,7 @@ def taxonomy_term(request: HttpRequest, term_id: uuid.UUID, lang: str = ""):
     term = TaxonomyTerm.objects.select_related("taxonomy").filter(pk=term_id).first()
     if term is None:
         raise Http404
-    return hsds.taxonomy_term(term, _language(ListParams(lang=lang)))
+    return hsds.taxonomy_term(term, _language(ListParams(page=1, per_page=1, lang=lang)))
 
 
 app_name = "hsds"

@@ -31,7 +31,7 @@ def _owner_areas(service: Service) -> list[Area]:
     if org is None:
         return [service.area] if service.area else []
     areas = list(org.areas.all())
-    if org.home_area_id:
+    if org.home_area is not None:
         areas.append(org.home_area)
     return areas
 

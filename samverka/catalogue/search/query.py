@@ -153,7 +153,10 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             if not groups:
                 return [Candidate(row[0]) for row in rows]
             return _scored(rows, groups)
-        where, params, rank_sql, rank_params = [], [], "0", []
+        where: list[str] = []
+        params: list = []
+        rank_params: list = []
+        rank_sql = "0"
         if groups:
             built = _pg_text(groups, names_only)
             if built is None:
@@ -240,7 +243,7 @@ def typo_candidates(word: str) -> list[str]:
             found = [row[0] for row in cursor.fetchall()]
     else:
         # One edit keeps either the first or the last letter, so those narrow the vocabulary first.
-        qs = SearchWord.objects.annotate(length=Length("word")).filter(length__range=(n - 1, n + 1))
+        qs = SearchWord.objects.annotate(length=Length("word")).filter(length__gte=n - 1, length__lte=n + 1)
         found = list(qs.filter(word__startswith=word[0]).values_list("word", flat=True)) + list(
             qs.filter(word__endswith=word[-1]).values_list("word", flat=True)
         )

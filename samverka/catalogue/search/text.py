@@ -84,6 +84,8 @@ def highlight(text: str, groups: list[list[str]]) -> SafeString:
         return mark_safe("")  # nosec B308 B703 (empty)
     query = [w for group in groups for w in group]
     wanted = tuple(frozenset(stems(lang, query)) for lang in LANGUAGES)
+    if not any(_is_hit(word, wanted) for word in WORD_RE.findall(text.lower())):
+        return escape(text)
     out: list[str] = []
     last = 0
     for match in WORD_RE.finditer(text):

@@ -55,11 +55,13 @@ def _highlight_groups(request: HttpRequest) -> list[list[str]]:
 def finder(request: HttpRequest):
     form = FinderForm(request.GET or None)
     status = 200
+    filters: FinderFilters | None = None
+    result = None
     try:
         filters = FinderFilters.from_mapping(request.GET)
     except ValidationError as exc:
         add_errors(form, exc)
-        filters, result, status = None, None, 400
+        status = 400
     else:
         result = find_services(filters, request.GET.get("page"), PAGE_SIZE)
     context = {
