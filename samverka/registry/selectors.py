@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, overload
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Concat
 from django.http import Http404
 
@@ -316,11 +316,20 @@ def _facet_page(rows: QuerySet, page: Any, page_size: Any) -> Page:
     return Page(items=_page_items(ids), number=number, size=size, count=count)
 
 
+# What the list pages and the API's list items show of an organisation and its municipality.
+PAGE_FIELDS = (
+    *("name", "name_nb", "name_sv", "name_fi", "name_en", "country", "org_number", "legal_form", "status"),
+    *("home_area", "updated_at"),
+    *(f"home_area__{f}" for f in ("name", "name_nb", "name_sv", "name_fi", "name_en", "code", "kind", "country")),
+)
+
+
 def _page_items(ids: list) -> list[Organisation]:
-    """The organisations of `ids` in that order, with `home_area` and `listed_categories`."""
+    """The organisations of `ids` in that order, with `home_area` and `listed_categories` (PAGE_FIELDS only)."""
     if not ids:
         return []
-    found = {o.pk: o for o in Organisation.objects.filter(pk__in=ids).select_related("home_area")}
+    rows = Organisation.objects.filter(pk__in=ids).select_related("home_area").only(*PAGE_FIELDS)
+    found = {o.pk: o for o in rows}
     return _with_categories([found[pk] for pk in ids if pk in found])
 
 
@@ -330,14 +339,15 @@ def _with_categories(organisations: list[Organisation]) -> list[Organisation]:
     A plain list, not a prefetch of `categories`: a prefetch builds a related manager and a queryset for every
     row, which cost a page more than the query itself.
     """
-    links = (
-        Organisation.categories.through.objects.filter(organisation_id__in=[o.pk for o in organisations])
-        .select_related("category")
-        .order_by("category__code")
-    )
     by_organisation: dict[Any, list[Category]] = {}
-    for link in links if organisations else ():
-        by_organisation.setdefault(link.organisation_id, []).append(link.category)
+    if organisations:
+        linked = (
+            Category.objects.filter(organisations__in=[o.pk for o in organisations])
+            .annotate(listed_for=F("organisations"))
+            .order_by("code")
+        )
+        for category in linked:
+            by_organisation.setdefault(category.listed_for, []).append(category)
     for organisation in organisations:
         organisation.listed_categories = by_organisation.get(organisation.pk, [])
     return organisations
