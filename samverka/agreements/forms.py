@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -45,12 +45,19 @@ def template_field_names(template: Template | None) -> list[tuple[str, str]]:
     """The (name, label) of each field a person fills in when starting from `template`."""
     if template is None:
         return []
-    result = []
+    result: list[tuple[str, str]] = []
     for field in template.fields or []:
         name = str(field.get("name", "")) if isinstance(field, dict) else ""
         if name and name not in AUTO_FIELDS and name not in {n for n, _l in result}:
             result.append((name, str(field.get("label") or name)))
     return result
+
+
+class OrganisationChoiceField(forms.ModelMultipleChoiceField):
+    """Organisations by their name in the reader's language."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
 
 
 class AgreementCreateForm(forms.Form):
@@ -60,7 +67,7 @@ class AgreementCreateForm(forms.Form):
     area: forms.ModelChoiceField[Area] = forms.ModelChoiceField(queryset=None, label=_("Public body (area)"))
     kind = forms.ChoiceField(choices=AgreementKind.choices, label=_("Kind"))
     title = forms.CharField(max_length=300, required=False, label=_("Title"))
-    organisations: forms.ModelMultipleChoiceField[Organisation] = forms.ModelMultipleChoiceField(
+    organisations: forms.ModelMultipleChoiceField[Organisation] = OrganisationChoiceField(
         queryset=None, required=False, label=_("Organisations (parties)")
     )
     starts = forms.DateField(required=False, label=_("Starts"), widget=DATE)
@@ -76,10 +83,9 @@ class AgreementCreateForm(forms.Form):
     def __init__(self, *args, areas, organisations, principle_sets, template: Template | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
-        self.fields["area"].queryset = areas
-        self.fields["organisations"].queryset = organisations
-        self.fields["organisations"].label_from_instance = lambda o: o.display_name
-        self.fields["principle_set"].queryset = principle_sets
+        cast(forms.ModelChoiceField, self.fields["area"]).queryset = areas
+        cast(forms.ModelMultipleChoiceField, self.fields["organisations"]).queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["principle_set"]).queryset = principle_sets
         if template is not None:
             self.fields["title"].help_text = _("Leave empty to use the template's title.")
             self.fields["kind"].initial = template.kind

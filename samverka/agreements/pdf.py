@@ -77,7 +77,8 @@ def signed_pdf_store(agreement: Agreement, version: AgreementVersion) -> SignedP
             with transaction.atomic():
                 stored.save()
         except IntegrityError:
-            stored.file.storage.delete(stored.file.name)
+            if stored.file.name:
+                stored.file.storage.delete(stored.file.name)
             return SignedPdf.objects.get(version=version)
     return stored
 
