@@ -10,6 +10,7 @@ there; country filters keep the selector's per-row path).
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from django.db import connection as default_connection
 from django.db import transaction
@@ -89,13 +90,24 @@ def facets_rebuild(organisation_ids: Iterable, *, using=None) -> None:
             cursor.execute(_insert_sql(_in_list(marks)), chunk * 5)
 
 
-def _range_bounds(connection, batch: int) -> list:
-    """Every `batch`-th organisation id in id order: the lower bounds of the batches of a full rebuild."""
+def _range_bounds(connection, batch: int) -> Iterator[tuple[Any, Any]]:
+    """(low, high) id bounds of the batches of a full rebuild, in id order (high None for the last), read one
+    at a time from the primary key index so memory stays flat however many organisations there are."""
     org = Organisation._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {org} ORDER BY id")  # noqa: S608 (table name from the model)  # nosec B608
-        ids = [row[0] for row in cursor.fetchall()]
-    return ids[::batch]
+        cursor.execute(f"SELECT id FROM {org} ORDER BY id LIMIT 1")  # noqa: S608 (table name from the model)  # nosec B608
+        row = cursor.fetchone()
+    low = row[0] if row else None
+    while low is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {org} WHERE id > %s ORDER BY id LIMIT 1 OFFSET %s",  # noqa: S608 (table name from the model)  # nosec B608
+                [low, batch - 1],
+            )
+            row = cursor.fetchone()
+        high = row[0] if row else None
+        yield low, high
+        low = high
 
 
 def _analyze_sources(connection) -> None:
@@ -123,14 +135,14 @@ def facets_rebuild_all(*, connection=None, batch: int = RANGE_BATCH, progress: C
     connection = connection or default_connection
     facet = OrganisationFacet._meta.db_table
     _analyze_sources(connection)
-    bounds = _range_bounds(connection, batch)
     total = 0
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {Organisation._meta.db_table}")  # noqa: S608 (table name from the model)  # nosec B608
         total = cursor.fetchone()[0]
     remaining = total
-    for i, low in enumerate(bounds):
-        high = bounds[i + 1] if i + 1 < len(bounds) else None
+    batches = 0
+    for low, high in _range_bounds(connection, batch):
+        batches += 1
         if high is None:
             params, where = [low], (lambda column: f"{column} >= %s")
         else:
@@ -142,7 +154,7 @@ def facets_rebuild_all(*, connection=None, batch: int = RANGE_BATCH, progress: C
         remaining -= size
         if progress is not None:
             progress(size)
-    if not bounds:
+    if not batches:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {facet}")  # noqa: S608 (table name from the model)  # nosec B608
     return total
