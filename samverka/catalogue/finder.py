@@ -1,7 +1,7 @@
 """The public finder: published services filtered, searched and sorted — one selector for pages and APIs."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -334,16 +334,25 @@ def find_services(
     if not filters.q:
         page_, capped = _browse(filters, facets, number, size)
         return FinderResult(page=page_, capped=capped)
-    words = text.query_words(filters.q)
+    return _with_typo_fallback(
+        filters.q, size, lambda groups: _search(groups, facets, filters.effective_sort, number, size)
+    )
+
+
+def _with_typo_fallback(
+    q: str, size: int, search: Callable[[list[list[str]]], tuple[Page, bool] | None]
+) -> FinderResult:
+    """Run `search` on the query's words; when nothing matches, once more with one-typo variants of each word."""
+    words = text.query_words(q)
     groups = [[w] for w in words]
-    result = _search(groups, facets, filters.effective_sort, number, size)
+    result = search(groups)
     corrected: list[str] = []
     if result is None or result[0].count == 0:
         fixed = [[w, *search_query.typo_candidates(w)] for w in words]
         corrected = [c for g in fixed for c in g[1:]]
         if corrected:
             groups = fixed
-            result = _search(groups, facets, filters.effective_sort, number, size)
+            result = search(groups)
     if result is None:
         result = Page(items=[], number=1, size=size, count=0), False
     return FinderResult(page=result[0], groups=groups, corrected=corrected, capped=result[1])
@@ -353,21 +362,12 @@ def _find_in_base(filters: FinderFilters, base: QuerySet, number: int, size: int
     qs = filtered(filters, base)
     if not filters.q:
         return FinderResult(page=_page(_order(qs, filters.effective_sort), number, size))
-    words = text.query_words(filters.q)
-    groups = [[w] for w in words]
-    match = search_query.match_sql(groups)
-    result = _base_page(qs, match, filters, number, size) if match else None
-    corrected: list[str] = []
-    if result is None or result.count == 0:
-        fixed = [[w, *search_query.typo_candidates(w)] for w in words]
-        corrected = [c for g in fixed for c in g[1:]]
-        if corrected:
-            groups = fixed
-            match = search_query.match_sql(groups)
-            result = _base_page(qs, match, filters, number, size) if match else None
-    if result is None:
-        result = Page(items=[], number=1, size=size, count=0)
-    return FinderResult(page=result, groups=groups, corrected=corrected)
+
+    def search(groups: list[list[str]]) -> tuple[Page, bool] | None:
+        match = search_query.match_sql(groups)
+        return (_base_page(qs, match, filters, number, size), False) if match else None
+
+    return _with_typo_fallback(filters.q, size, search)
 
 
 def _base_page(qs, match, filters: FinderFilters, number: int, size: int) -> Page:
