@@ -19,7 +19,7 @@ class LedgerError(Exception):
     """A programming error: an unbalanced or malformed transaction. Never caused by user input."""
 
 
-def post(
+def prepare(
     *,
     kind: str,
     scheme,
@@ -28,11 +28,10 @@ def post(
     actor=None,
     voucher=None,
     reverses: LedgerTransaction | None = None,
-) -> LedgerTransaction:
-    """Insert one balanced transaction and keep the cached balances in step. Must run inside atomic().
+) -> tuple[LedgerTransaction, list[LedgerEntry], dict]:
+    """The rows of one balanced transaction, checked and not yet saved: (transaction, entries, {account id: change of
+    its cached balance}). `post` writes them; the claim statement (services.claims) writes them in one round trip.
     A line is (account, amount) or (account, amount, budget_line) for entries on a personal budget's lines."""
-    if not transaction.get_connection().in_atomic_block:
-        raise LedgerError("ledger.post must run inside transaction.atomic()")
     rows = [(line[0], int(line[1]), line[2] if len(line) > 2 else None) for line in lines]  # type: ignore[misc]
     rows = [row for row in rows if row[1] != 0]
     if len(rows) < 2:
@@ -47,7 +46,7 @@ def post(
     unbalanced = {c: t for c, t in totals.items() if t != 0}
     if unbalanced:
         raise LedgerError(f"entries do not sum to zero: {unbalanced}")
-    tx = LedgerTransaction.objects.create(
+    tx = LedgerTransaction(
         kind=kind,
         scheme=scheme,
         voucher=voucher,
@@ -55,17 +54,39 @@ def post(
         reverses=reverses,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(transaction=tx, account=a, amount_minor=amt, currency=a.currency, kind=kind, budget_line=line)
-            for a, amt, line in rows
-        ]
-    )
+    entries = [
+        LedgerEntry(transaction=tx, account=a, amount_minor=amt, currency=a.currency, kind=kind, budget_line=line)
+        for a, amt, line in rows
+    ]
     deltas: dict = defaultdict(int)
     for account, amount, _line in rows:
         if account.kind in CACHED_KINDS:
             deltas[account.pk] += amount
-            account.balance_minor += amount
+    return tx, entries, dict(deltas)
+
+
+def post(
+    *,
+    kind: str,
+    scheme,
+    lines: Sequence[tuple[LedgerAccount, int] | tuple[LedgerAccount, int, BudgetLine | None]],
+    memo: str = "",
+    actor=None,
+    voucher=None,
+    reverses: LedgerTransaction | None = None,
+) -> LedgerTransaction:
+    """Insert one balanced transaction and keep the cached balances in step. Must run inside atomic().
+    A line is (account, amount) or (account, amount, budget_line) for entries on a personal budget's lines."""
+    if not transaction.get_connection().in_atomic_block:
+        raise LedgerError("ledger.post must run inside transaction.atomic()")
+    tx, entries, deltas = prepare(
+        kind=kind, scheme=scheme, lines=lines, memo=memo, actor=actor, voucher=voucher, reverses=reverses
+    )
+    tx.save()
+    LedgerEntry.objects.bulk_create(entries)
+    for entry in entries:
+        if entry.account.kind in CACHED_KINDS:
+            entry.account.balance_minor += entry.amount_minor
     for pk, delta in deltas.items():
         LedgerAccount.objects.filter(pk=pk).update(balance_minor=F("balance_minor") + delta)
     return tx

@@ -1,16 +1,19 @@
 """Redemption: a provider claims delivered units against a voucher, exactly once per Idempotency-Key.
 
-Concurrency: the voucher's ledger account row is locked (SELECT … FOR UPDATE on PostgreSQL) before the balance
-is read, so concurrent claims on one voucher queue and can never overspend it. SQLite runs IMMEDIATE
-transactions (config.settings.base), so there is one writer at a time.
+Concurrency: the voucher's row and its ledger account row are locked (SELECT … FOR NO KEY UPDATE on PostgreSQL)
+before the balance is checked and written, so concurrent claims on one voucher queue and can never overspend it. On
+PostgreSQL a claim is one statement that checks under that lock what was read just before (see
+`_create_in_one_statement`); SQLite runs IMMEDIATE transactions (config.settings.base), so there is one writer at a
+time.
 """
 
 import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +38,7 @@ from ..models import (
     VoucherStatus,
 )
 from ..money import fmt, percent_of, times
+from . import claim_sql
 from .common import decimal_field, denied, invalid, money_field
 from .decisions import _locked, locking_vouchers
 from .settlement import block_settlement
@@ -131,11 +135,13 @@ def claim_create(
     """Returns (claim, created). A retry with the same key and body returns the first claim and writes nothing.
     A claim on a personal budget with lines names the line (`budget_line`: its id).
 
-    One transaction does the whole claim, in as few statements as it needs: the voucher, its scheme, its chosen
-    provider and its ledger account are read in one query that also locks the voucher and its account row; the
-    Idempotency-Key is looked up under that lock; then the ledger transaction, its entries, the voucher's cached
-    balance, the claim and the audit event are written (the provider's payable and the co-payment receivable keep no
-    cached balance, so concurrent claims of one provider do not queue on one row)."""
+    On PostgreSQL a claim is two round trips and no BEGIN/COMMIT (claim_sql): one read of the voucher with its
+    scheme, chosen provider, account and any claim under the Idempotency-Key, the checks in Python, then one statement
+    that locks the voucher and its account row, finds them as read and writes the ledger transaction, its entries,
+    the voucher's cached balance, the claim and the audit event. If the voucher changed in between (or has budget
+    lines), and on SQLite, the claim is one transaction that reads the voucher under that lock and then writes
+    (`_create_locked`). The provider's payable and the co-payment receivable keep no cached balance, so concurrent
+    claims of one provider do not queue on one row."""
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise invalid({"idempotency_key": [_("Send an Idempotency-Key of 1–200 characters with every claim.")]})
@@ -250,7 +256,136 @@ def _validated(voucher, service_date, units, unit_price, amount, line_id):
     return line, day, units, price, cost
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a claim will write, decided from the voucher as read: every check passed."""
+
+    line: BudgetLine | None
+    day: datetime.date
+    units: Decimal | None
+    price: int | None
+    cost: int
+    copay: int
+
+
+def _plan(current, organisation_ids, service_date, units, unit_price, amount, line_id) -> _Plan:
+    """Every check of a claim against the voucher as read (provider, shape, ceiling, validity, status, balance, budget
+    line): raises the refusal (nothing written) or returns what to write."""
+    scheme = current.scheme
+    accreditation = current.provider
+    if accreditation is None or accreditation.organisation_id not in organisation_ids:
+        if Accreditation.objects.filter(scheme_id=scheme.pk, organisation_id__in=organisation_ids).exists():
+            raise ConflictError(_("This voucher is held by another provider; only the chosen provider can claim."))
+        raise _Denied(current)
+    line, day, units, price, cost = _validated(current, service_date, units, unit_price, amount, line_id)
+    if current.status == VoucherStatus.LAPSED:
+        raise ConflictError(_("This voucher has expired."))
+    if current.status == VoucherStatus.CANCELLED:
+        raise ConflictError(_("This voucher has been cancelled."))
+    if accreditation.status != AccreditationStatus.APPROVED:
+        raise ConflictError(
+            _("Your accreditation is %(status)s; claims are not accepted.")
+            % {"status": accreditation.get_status_display()}
+        )
+    if scheme.per_unit:
+        price = price if price is not None else accreditation.price_minor
+        if price > scheme.price_ceiling_minor:
+            raise invalid({"unit_price": [_("Your accredited price is above the scheme's ceiling.")]})
+        cost = times(units, price)
+    remaining = current.account.balance_minor
+    if cost > remaining:
+        raise ConflictError(
+            _("The claim of %(cost)s is above the voucher's remaining balance of %(left)s.")
+            % {"cost": fmt(cost, scheme.currency), "left": fmt(remaining, scheme.currency)}
+        )
+    if line is not None:
+        line_left = ledger.budget_line_balances(current).get(line.pk, 0)
+        if cost > line_left:
+            raise ConflictError(
+                _("The claim of %(cost)s is above what is left on the budget line “%(line)s”: %(left)s.")
+                % {
+                    "cost": fmt(cost, scheme.currency),
+                    "line": line.label,
+                    "left": fmt(line_left, scheme.currency),
+                }
+            )
+    return _Plan(line=line, day=day, units=units, price=price, cost=cost, copay=_copayment(current, units, cost))
+
+
+def _ledger_lines(current, plan: _Plan) -> dict:
+    """The claim's ledger transaction, as arguments of ledger.post / ledger.prepare."""
+    scheme = current.scheme
+    return {
+        "kind": TransactionKind.CLAIM,
+        "scheme": scheme,
+        "voucher": current,
+        "memo": f"Claim {plan.day.isoformat()}",
+        "lines": [
+            (current.account, -plan.cost, plan.line),
+            (_account(current.payable_id, AccountKind.PROVIDER_PAYABLE, scheme), plan.cost - plan.copay, None),
+            (_account(current.receivable_id, AccountKind.COPAYMENT_RECEIVABLE, scheme), plan.copay, None),
+        ],
+    }
+
+
+def _claim(actor, current, plan: _Plan, tx, key: str, digest: str, note: str) -> Claim:
+    """The claim row, not yet saved; its sequence is given by the database in the INSERT (NextClaimSeq)."""
+    return Claim(
+        voucher=current,
+        accreditation=current.provider,
+        service_date=plan.day,
+        units=plan.units,
+        unit_price_minor=plan.price,
+        amount_minor=plan.cost,
+        copayment_minor=plan.copay,
+        budget_line=plan.line,
+        note=note,
+        idempotency_key=key,
+        request_hash=digest,
+        seq=NextClaimSeq(),
+        transaction=tx,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _audit(actor, current, plan: _Plan, claim) -> dict:
+    """The audit event of a claim, as arguments of audit_record."""
+    scheme = current.scheme
+    return {
+        "actor": actor,
+        "action": "vouchers.claim.create",
+        "obj": claim,
+        "area_id": scheme.area_id,
+        "organisation_id": current.provider.organisation_id,
+        "changes": {
+            "amount": fmt(plan.cost, scheme.currency),
+            "co_payment": fmt(plan.copay, scheme.currency),
+            "units": plan.units,
+            "service_date": plan.day,
+            "voucher": str(current.pk),
+            "budget_line": str(plan.line.pk) if plan.line else "",
+        },
+    }
+
+
 def _create(actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id):
+    if connection.vendor == "postgresql":
+        done = _create_in_one_statement(
+            actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
+        )
+        if done is not None:
+            return done
+    return _create_locked(
+        actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
+    )
+
+
+def _create_locked(
+    actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
+):
+    """The claim as one transaction that reads the voucher under its row lock and then writes (SQLite, where
+    IMMEDIATE transactions have one writer; on PostgreSQL for budgets with lines and when the one-statement claim
+    found the voucher changed since it was read)."""
     with transaction.atomic():
         current = _locked_for_claim(voucher_id, organisation_ids, key)
         if current is None or current.prior_id is not None:
@@ -259,88 +394,36 @@ def _create(actor, voucher_id, organisation_ids, key, digest, service_date, unit
                 return _replay(prior, digest)
         if current is None:
             raise NotFound(_("Not found."))
-        scheme = current.scheme
-        accreditation = current.provider
-        if accreditation is None or accreditation.organisation_id not in organisation_ids:
-            if Accreditation.objects.filter(scheme_id=scheme.pk, organisation_id__in=organisation_ids).exists():
-                raise ConflictError(_("This voucher is held by another provider; only the chosen provider can claim."))
-            raise _Denied(current)
-        line, day, units, price, cost = _validated(current, service_date, units, unit_price, amount, line_id)
-        if current.status == VoucherStatus.LAPSED:
-            raise ConflictError(_("This voucher has expired."))
-        if current.status == VoucherStatus.CANCELLED:
-            raise ConflictError(_("This voucher has been cancelled."))
-        if accreditation.status != AccreditationStatus.APPROVED:
-            raise ConflictError(
-                _("Your accreditation is %(status)s; claims are not accepted.")
-                % {"status": accreditation.get_status_display()}
-            )
-        if scheme.per_unit:
-            price = price if price is not None else accreditation.price_minor
-            if price > scheme.price_ceiling_minor:
-                raise invalid({"unit_price": [_("Your accredited price is above the scheme's ceiling.")]})
-            cost = times(units, price)
-        remaining = current.account.balance_minor
-        if cost > remaining:
-            raise ConflictError(
-                _("The claim of %(cost)s is above the voucher's remaining balance of %(left)s.")
-                % {"cost": fmt(cost, scheme.currency), "left": fmt(remaining, scheme.currency)}
-            )
-        if line is not None:
-            line_left = ledger.budget_line_balances(current).get(line.pk, 0)
-            if cost > line_left:
-                raise ConflictError(
-                    _("The claim of %(cost)s is above what is left on the budget line “%(line)s”: %(left)s.")
-                    % {
-                        "cost": fmt(cost, scheme.currency),
-                        "line": line.label,
-                        "left": fmt(line_left, scheme.currency),
-                    }
-                )
-        copay = _copayment(current, units, cost)
-        tx = ledger.post(
-            kind=TransactionKind.CLAIM,
-            scheme=scheme,
-            voucher=current,
-            actor=actor,
-            memo=f"Claim {day.isoformat()}",
-            lines=[
-                (current.account, -cost, line),
-                (_account(current.payable_id, AccountKind.PROVIDER_PAYABLE, scheme), cost - copay, None),
-                (_account(current.receivable_id, AccountKind.COPAYMENT_RECEIVABLE, scheme), copay, None),
-            ],
-        )
-        claim = Claim.objects.create(
-            voucher=current,
-            accreditation=accreditation,
-            service_date=day,
-            units=units,
-            unit_price_minor=price,
-            amount_minor=cost,
-            copayment_minor=copay,
-            budget_line=line,
-            note=note,
-            idempotency_key=key,
-            request_hash=digest,
-            seq=NextClaimSeq(),
-            transaction=tx,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        )
-        audit_record(
-            actor=actor,
-            action="vouchers.claim.create",
-            obj=claim,
-            area_id=scheme.area_id,
-            organisation_id=accreditation.organisation_id,
-            changes={
-                "amount": fmt(cost, scheme.currency),
-                "co_payment": fmt(copay, scheme.currency),
-                "units": units,
-                "service_date": day,
-                "voucher": str(current.pk),
-                "budget_line": str(line.pk) if line else "",
-            },
-        )
+        plan = _plan(current, organisation_ids, service_date, units, unit_price, amount, line_id)
+        tx = ledger.post(actor=actor, **_ledger_lines(current, plan))
+        claim = _claim(actor, current, plan, tx, key, digest, note)
+        claim.save()
+        audit_record(**_audit(actor, current, plan, claim))
+    return claim, True
+
+
+def _create_in_one_statement(
+    actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
+) -> tuple[Claim, bool] | None:
+    """The claim in two round trips (PostgreSQL; see claim_sql): None when the locked path must make it (a budget
+    with lines; the voucher changed between the read and the write)."""
+    current = claim_sql.read_for_claim(voucher_id, organisation_ids, key)
+    if current is None or current.prior_id is not None:  # type: ignore[attr-defined]
+        prior = _prior(organisation_ids, key)
+        if prior is not None:
+            return _replay(prior, digest)
+    if current is None:
+        raise NotFound(_("Not found."))
+    if current.has_lines:  # type: ignore[attr-defined]
+        return None  # a budget line's balance is checked under the voucher's lock
+    plan = _plan(current, organisation_ids, service_date, units, unit_price, amount, line_id)
+    tx, entries, deltas = ledger.prepare(actor=actor, **_ledger_lines(current, plan))
+    claim = _claim(actor, current, plan, tx, key, digest, note)
+    event = claim_sql.audit_event(**_audit(actor, current, plan, claim))
+    if not claim_sql.write_claim(
+        current, tx, entries, deltas, claim, event, key=key, organisation_ids=organisation_ids
+    ):
+        return None  # the voucher changed since it was read: made again under its lock
     return claim, True
 
 

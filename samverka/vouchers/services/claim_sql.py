@@ -1,0 +1,268 @@
+"""PostgreSQL: a claim in two round trips and no BEGIN/COMMIT (used by services.claims).
+
+1. `read_for_claim`: one read, without a lock, of the voucher with what the claim's checks need (its scheme, chosen
+   provider and account, whether it has budget lines, the id of a claim already under the Idempotency-Key, the
+   provider's payable and the scheme's co-payment receivable). The checks (`claims._plan`, the same as the locked
+   path's) run in Python on it. A refusal is decided from this read — a committed state, as if the claim had come
+   just before any later change — and writes nothing.
+2. `write_claim`: one statement, which in autocommit is one transaction. It locks the voucher and its account row as
+   every change of a voucher does (`decisions.locking_vouchers`: the voucher, then its account, FOR NO KEY UPDATE; a
+   concurrent claim waits here and then sees the row as the other left it), finds them as they were read (active,
+   the same provider still approved, the same prices, co-payment and validity, no budget lines, no claim under the
+   key, a balance still covering the claim) and only then takes the claim from the cached balance and inserts the
+   ledger transaction, its entries, the claim and its audit event. If anything changed since the read it writes
+   nothing and the caller makes the claim again under the lock (`claims._create_locked`).
+
+The inserted rows are the unsaved instances the locked path would save (ledger.prepare, claims._claim, the row
+audit_record writes), passed as one JSON document per table and turned into rows by jsonb_populate_recordset, so the
+statement's text is fixed (psycopg and PostgreSQL parse it once) and its columns follow the models.
+"""
+
+import json
+import uuid
+from contextlib import nullcontext
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models.base import DEFERRED
+
+from samverka.audit.models import AuditEvent
+from samverka.audit.services import _actor_fields, _plain
+from samverka.core import request_context
+
+from ..ledger import LedgerError
+from ..models import (
+    Accreditation,
+    Claim,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    NextClaimSeq,
+    Voucher,
+    VoucherScheme,
+)
+
+READ = """
+SELECT v.id, v.scheme_id, v.status, v.provider_id, v.valid_from, v.valid_to, v.copayment_percent, v.account_id,
+    s.area_id, s.kind, s.currency, s.price_ceiling_minor, s.copayment_kind, s.copayment_fixed_minor,
+    p.scheme_id, p.organisation_id, p.status, p.price_minor,
+    a.kind, a.currency, a.scheme_id, a.balance_minor,
+    EXISTS (SELECT 1 FROM vouchers_budgetline b WHERE b.voucher_id = v.id),
+    (SELECT c.id FROM vouchers_claim c JOIN vouchers_accreditation o ON o.id = c.accreditation_id
+        WHERE c.idempotency_key = %s AND o.organisation_id = ANY(%s) LIMIT 1),
+    (SELECT x.id FROM vouchers_ledgeraccount x
+        WHERE x.scheme_id = v.scheme_id AND x.kind = 'provider_payable' AND x.organisation_id = p.organisation_id),
+    (SELECT x.id FROM vouchers_ledgeraccount x WHERE x.scheme_id = v.scheme_id AND x.kind = 'copayment_receivable')
+FROM vouchers_voucher v
+JOIN vouchers_voucherscheme s ON s.id = v.scheme_id
+JOIN vouchers_ledgeraccount a ON a.id = v.account_id
+LEFT JOIN vouchers_accreditation p ON p.id = v.provider_id
+WHERE v.id = %s
+"""
+
+# The lock of `locking_vouchers` (voucher, then account) on the voucher as it was read; the account's balance is
+# compared on the row as locked (after a concurrent claim commits, its new balance).
+GUARD = """SELECT v.account_id FROM vouchers_voucher v
+JOIN vouchers_voucherscheme s ON s.id = v.scheme_id
+JOIN vouchers_ledgeraccount a ON a.id = v.account_id
+JOIN vouchers_accreditation p ON p.id = v.provider_id
+WHERE v.id = %s AND v.status = %s AND v.provider_id = %s AND v.valid_from <= %s AND v.valid_to >= %s
+AND v.copayment_percent = %s AND a.balance_minor >= %s
+AND s.kind = %s AND s.currency = %s AND s.price_ceiling_minor = %s AND s.copayment_kind = %s
+AND s.copayment_fixed_minor = %s AND p.organisation_id = %s AND p.status = %s AND p.price_minor = %s
+AND NOT EXISTS (SELECT 1 FROM vouchers_budgetline b WHERE b.voucher_id = v.id)
+AND NOT EXISTS (SELECT 1 FROM vouchers_claim c JOIN vouchers_accreditation o ON o.id = c.accreditation_id
+WHERE c.idempotency_key = %s AND o.organisation_id = ANY(%s))
+FOR NO KEY UPDATE OF v, a"""
+
+# Columns the database computes in the INSERT (the claim's sequence, returned).
+EXPRESSIONS = {(Claim, "seq"): NextClaimSeq.sql_for("postgresql")}
+
+
+def _loaded(model, **values):
+    """A model instance from columns read by hand, its other fields deferred (as Model.from_db leaves them)."""
+    fields = model._meta.concrete_fields
+    return model.from_db(
+        connection.alias, [f.attname for f in fields], [values.get(f.attname, DEFERRED) for f in fields]
+    )
+
+
+def read_for_claim(voucher_id, organisation_ids, key: str) -> Voucher | None:
+    """The voucher with its scheme, provider and account (only the columns the claim uses; others load on access),
+    and `has_lines`, `prior_id`, `payable_id`, `receivable_id` — as `claims._locked_for_claim` gives them."""
+    with connection.cursor() as cursor:
+        cursor.execute(READ, [key, list(organisation_ids), Voucher._meta.pk.to_python(voucher_id)])  # type: ignore[union-attr]
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    vid, scheme_id, status, provider_id, valid_from, valid_to, copayment_percent, account_id = row[:8]
+    area_id, kind, currency, ceiling, copayment_kind, copayment_fixed = row[8:14]
+    accreditation_scheme_id, organisation_id, accreditation_status, price = row[14:18]
+    account_kind, account_currency, account_scheme_id, balance = row[18:22]
+    voucher = _loaded(
+        Voucher,
+        id=vid,
+        scheme_id=scheme_id,
+        status=status,
+        provider_id=provider_id,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        copayment_percent=copayment_percent,
+        account_id=account_id,
+    )
+    voucher.scheme = _loaded(
+        VoucherScheme,
+        id=scheme_id,
+        area_id=area_id,
+        kind=kind,
+        currency=currency,
+        price_ceiling_minor=ceiling,
+        copayment_kind=copayment_kind,
+        copayment_fixed_minor=copayment_fixed,
+    )
+    voucher.account = _loaded(
+        LedgerAccount,
+        id=account_id,
+        kind=account_kind,
+        currency=account_currency,
+        scheme_id=account_scheme_id,
+        balance_minor=balance,
+    )
+    voucher.provider = (
+        None
+        if provider_id is None
+        else _loaded(
+            Accreditation,
+            id=provider_id,
+            scheme_id=accreditation_scheme_id,
+            organisation_id=organisation_id,
+            status=accreditation_status,
+            price_minor=price,
+        )
+    )
+    voucher.has_lines, voucher.prior_id, voucher.payable_id, voucher.receivable_id = row[22:26]  # type: ignore[attr-defined]
+    return voucher
+
+
+def audit_event(*, actor, action, obj, area_id, organisation_id, changes) -> AuditEvent:
+    """The row `audit_record(...)` writes with these arguments, not yet saved."""
+    ctx = request_context.current()
+    return AuditEvent(
+        **_actor_fields(actor),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:300],
+        area_id=area_id,
+        organisation_id=organisation_id,
+        changes=_plain(changes or {}),
+        request_id=ctx.request_id,
+        ip=ctx.ip,
+    )
+
+
+def _columns(model) -> list:
+    """The fields Model.save() inserts: every concrete field but an automatic primary key."""
+    meta = model._meta
+    return [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+
+
+def _insert(name: str, model) -> str:
+    """`name AS (INSERT INTO <table> (<columns>) SELECT … FROM u, jsonb_populate_recordset(…) r)`: a row per element
+    of a JSON array (a parameter), only if `u` (the balance update) returned its row."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    fields = _columns(model)
+    values = [EXPRESSIONS.get((model, f.attname)) or f"r.{connection.ops.quote_name(f.column)}" for f in fields]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    returning = [connection.ops.quote_name(f.column) for f in fields if (model, f.attname) in EXPRESSIONS]
+    return (
+        f"{name} AS (INSERT INTO {table} ({columns}) SELECT {', '.join(values)} "  # noqa: S608 (names from the models)
+        f"FROM u, jsonb_populate_recordset(NULL::{table}, %s::jsonb) r"
+        + (f" RETURNING {', '.join(returning)})" if returning else ")")
+    )
+
+
+_STATEMENT: list[str] = []
+
+
+def statement() -> str:
+    """The claim's statement, built once from the models."""
+    if not _STATEMENT:
+        inserts = ",\n".join(
+            _insert(name, model)
+            for name, model in (("t", LedgerTransaction), ("e", LedgerEntry), ("c", Claim), ("a", AuditEvent))
+        )
+        _STATEMENT.append(
+            f"WITH v AS ({GUARD}),\n"  # noqa: S608 (fixed text and the models' names; every value is a parameter)
+            "u AS (UPDATE vouchers_ledgeraccount SET balance_minor = balance_minor - %s "
+            f"WHERE id = (SELECT account_id FROM v) AND balance_minor >= %s RETURNING balance_minor),\n{inserts}"
+            "\nSELECT c.seq, u.balance_minor FROM c, u"
+        )
+    return _STATEMENT[0]
+
+
+def _plain_json(value):
+    if isinstance(value, date):  # dates and datetimes, in full (ISO 8601 with the offset)
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, Decimal)):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _rows(objs) -> str:
+    """The values Model.save() would insert (pre_save: auto_now_add, defaults), as a JSON array of {column: value}."""
+    fields = [f for f in _columns(type(objs[0])) if (type(objs[0]), f.attname) not in EXPRESSIONS]
+    rows = []
+    for obj in objs:
+        row = {}
+        for field in fields:
+            value = field.pre_save(obj, add=True)
+            if hasattr(value, "as_sql"):
+                raise LedgerError(f"{field} is computed by the database: add it to claim_sql.EXPRESSIONS")
+            row[field.column] = value
+        rows.append(row)
+    return json.dumps(rows, default=_plain_json)
+
+
+def write_claim(current, tx, entries, deltas: dict, claim, event, *, key: str, organisation_ids) -> bool:
+    """Write the claim in one statement if the voucher is still as read; False (nothing written) if not. A claim
+    already under the key (a concurrent retry) raises IntegrityError, as Model.save() would."""
+    if set(deltas) != {current.account_id} or deltas[current.account_id] != -claim.amount_minor:
+        raise LedgerError("a claim changes the cached balance of its voucher's account only, by its amount")
+    scheme, accreditation, cost = current.scheme, current.provider, claim.amount_minor
+    params = [
+        current.pk,
+        current.status,
+        accreditation.pk,
+        claim.service_date,
+        claim.service_date,
+        current.copayment_percent,
+        cost,
+        scheme.kind,
+        scheme.currency,
+        scheme.price_ceiling_minor,
+        scheme.copayment_kind,
+        scheme.copayment_fixed_minor,
+        accreditation.organisation_id,
+        accreditation.status,
+        accreditation.price_minor,
+        key,
+        list(organisation_ids),
+        cost,
+        cost,
+        _rows([tx]),
+        _rows(entries),
+        _rows([claim]),
+        _rows([event]),
+    ]
+    # Inside a caller's transaction, a savepoint, so a refused key (IntegrityError) leaves that transaction usable.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+        cursor.execute(statement(), params)
+        written = cursor.fetchone()
+    if written is None:
+        return False
+    claim.seq, current.account.balance_minor = written
+    for obj in (tx, *entries, claim, event):
+        obj._state.adding, obj._state.db = False, connection.alias
+    return True
