@@ -207,11 +207,27 @@ def _ranked_page(qs: QuerySet, match: tuple[str, list], number: int, size: int) 
     return Page(items=_services_in_order([str(i) for i in ids]), number=number, size=size, count=count)
 
 
-def _services_in_order(ids: list[str]) -> list[Service]:
+# Reads the rows of a page, as items with `pk` and `status`: given a queryset, its services in its order (the
+# slice `window` of them); given primary keys, those services in any order. The default gives Service instances
+# (the APIs); the finder page reads only what its cards show (cards.load_cards).
+Loader = Callable[[QuerySet | list[uuid.UUID], slice | None], list]
+
+
+def load_services(source: QuerySet | list[uuid.UUID], window: slice | None = None) -> list[Service]:
+    if not isinstance(source, QuerySet):
+        return list(with_list_related(Service.objects.filter(pk__in=source).order_by()))
+    qs = with_list_related(source)
+    return list(qs[window] if window is not None else qs)
+
+
+def _services_in_order(ids: list[str], load: Loader = load_services) -> list:
     """The published services with these ids (as the index stores them), in that order, with what a row shows."""
     pks = [uuid.UUID(i) for i in ids]
+    if not pks:
+        return []
     # By primary key alone: with the status in the WHERE too, SQLite may walk the status index instead.
-    by_id = {s.pk: s for s in with_list_related(Service.objects.filter(pk__in=pks)) if s.status == ServiceStatus.ACTIVE}
+    rows = load(pks, None)
+    by_id = {s.pk: s for s in rows if s.status == ServiceStatus.ACTIVE}
     return [by_id[pk] for pk in pks if pk in by_id]
 
 
@@ -220,12 +236,12 @@ def _indexed(pks: list) -> QuerySet:
     return Service.objects.filter(pk__in=pks)
 
 
-def _page(qs: QuerySet, number: int, size: int, count: int | None = None) -> Page:
+def _page(qs: QuerySet, number: int, size: int, count: int | None = None, load: Loader = load_services) -> Page:
     count = qs.count() if count is None else count
     last = max(1, -(-count // size))
     number = min(number, last)
     offset = (number - 1) * size
-    return Page(items=list(with_list_related(qs)[offset : offset + size]), number=number, size=size, count=count)
+    return Page(items=load(qs, slice(offset, offset + size)), number=number, size=size, count=count)
 
 
 def _order(qs: QuerySet, sort: str) -> QuerySet:
@@ -238,9 +254,12 @@ def facets_for(filters: FinderFilters) -> Facets:
     any_of: list[tuple[str, ...]] = []
     none_of: list[str] = []
     if filters.area:
-        within, above = _area_ids(filters.area)
-        wide = sorted({*within, *above}, key=str)
-        any_of.append(tuple(token("a", w) for w in wide) + tuple(token("m", w) for w in within))
+        # Served in the area or below it ("b"), a place in it ("k"), or served in an area above it ("a").
+        area = Area.objects.only("path").get(pk=filters.area)
+        above = [p for p in area.path.split("/") if p][:-1]
+        any_of.append(
+            (token("b", uuid.UUID(filters.area)), token("k", uuid.UUID(filters.area)), *("a" + p for p in above))
+        )
     if filters.organisation:
         all_of.append(token("o", uuid.UUID(filters.organisation)))
     if filters.category:
@@ -263,7 +282,7 @@ def facets_for(filters: FinderFilters) -> Facets:
     return Facets(tuple(all_of), tuple(any_of), tuple(none_of))
 
 
-def _browse(filters: FinderFilters, facets: Facets, number: int, size: int) -> tuple[Page, bool]:
+def _browse(filters: FinderFilters, facets: Facets, number: int, size: int, load: Loader) -> tuple[Page, bool]:
     """Published services with these filters, sorted by name or date, without a query."""
     ordered = _order(filtered(filters), filters.effective_sort)
     if facets:
@@ -272,16 +291,16 @@ def _browse(filters: FinderFilters, facets: Facets, number: int, size: int) -> t
             # Few enough to sort them all: the index found every one.
             pks = [uuid.UUID(c.service_id) for c in found]
             return _page(_order(_indexed(pks), filters.effective_sort), number, size,
-                         count=len(pks)), False  # fmt: skip
+                         count=len(pks), load=load), False  # fmt: skip
     else:
         # Without filters the count is only "more than CANDIDATES" once there are that many: no full count.
         shown = ordered.order_by().values("pk")[: CANDIDATES + 1]
         total = Service.objects.filter(pk__in=shown).count()
         if total <= CANDIDATES:
-            return _page(ordered, number, size, count=total), False
+            return _page(ordered, number, size, count=total, load=load), False
     # Many match: walk the sorted index and stop after the page; the count is a lower bound.
     number = min(number, -(-CANDIDATES // size))
-    return _page(ordered, number, size, count=CANDIDATES), True
+    return _page(ordered, number, size, count=CANDIDATES, load=load), True
 
 
 def _ranked(groups: list[list[str]], facets: Facets) -> tuple[list[Candidate], bool] | None:
@@ -302,7 +321,9 @@ def _ranked(groups: list[list[str]], facets: Facets) -> tuple[list[Candidate], b
     return merged[:CANDIDATES], len(every) > CANDIDATES
 
 
-def _search(groups: list[list[str]], facets: Facets, sort: str, number: int, size: int) -> tuple[Page, bool] | None:
+def _search(
+    groups: list[list[str]], facets: Facets, sort: str, number: int, size: int, load: Loader
+) -> tuple[Page, bool] | None:
     ranked = _ranked(groups, facets)
     if ranked is None:
         return None
@@ -312,30 +333,35 @@ def _search(groups: list[list[str]], facets: Facets, sort: str, number: int, siz
     offset = (number - 1) * size
     if sort == "relevance":
         return Page(
-            _services_in_order([c.service_id for c in found[offset : offset + size]]), number, size, total
+            _services_in_order([c.service_id for c in found[offset : offset + size]], load), number, size, total
         ), capped
     pks = [uuid.UUID(c.service_id) for c in found]
-    return _page(_order(_indexed(pks), sort), number, size, count=total), capped
+    return _page(_order(_indexed(pks), sort), number, size, count=total, load=load), capped
 
 
 def find_services(
-    filters: FinderFilters, page: Any = 1, page_size: int = 20, base: QuerySet | None = None
+    filters: FinderFilters,
+    page: Any = 1,
+    page_size: int = 20,
+    base: QuerySet | None = None,
+    load: Loader = load_services,
 ) -> FinderResult:
     """Published services matching the filters; with a query, searched in all four languages (one typo allowed).
 
     A search ranks at most CANDIDATES matches (services with every word in their name first); past that the
     result says "more than" instead of counting every match. `base` narrows the published services first (the
-    HSDS API's own filters) and is searched and counted exactly."""
+    HSDS API's own filters) and is searched and counted exactly. `load` reads the page's rows (Service
+    instances unless told otherwise; the finder page reads its cards, see cards.py)."""
     size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     number = clamp_page(page)
     if base is not None:
         return _find_in_base(filters, base, number, size)
     facets = facets_for(filters)
     if not filters.q:
-        page_, capped = _browse(filters, facets, number, size)
+        page_, capped = _browse(filters, facets, number, size, load)
         return FinderResult(page=page_, capped=capped)
     return _with_typo_fallback(
-        filters.q, size, lambda groups: _search(groups, facets, filters.effective_sort, number, size)
+        filters.q, size, lambda groups: _search(groups, facets, filters.effective_sort, number, size, load)
     )
 
 

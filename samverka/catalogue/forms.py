@@ -1,9 +1,10 @@
 """Forms of the catalogue pages: the shape of input only. Rules live in services and finder.FinderFilters."""
 
-import time
+from dataclasses import dataclass
 from typing import cast
 
 from django import forms
+from django.db import connection
 from django.forms.utils import flatatt
 from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html, format_html_join
@@ -43,54 +44,135 @@ def area_choices() -> list[tuple[str, str]]:
     return [(str(a.pk), f"{'— ' * max(0, a.depth - 1)}{a.display_name}") for a in areas]
 
 
-_AREA_CHOICES_TTL = 300.0
-_area_cache: dict[str, tuple[float, list[tuple[str, str]], SafeString]] = {}
+@dataclass(frozen=True)
+class FinderChoices:
+    """The finder form's option lists in one language, with the area <option>s rendered once."""
+
+    area_ids: frozenset[str]
+    area_options: SafeString
+    # field name → (choices, their <option>s)
+    selects: dict[str, tuple[list[tuple[str, str]], SafeString]]
 
 
-def _finder_areas() -> tuple[list[tuple[str, str]], SafeString]:
-    """`area_choices()` in the reader's language and their <option>s, kept for a few minutes: the official area
-    list changes only with a data migration, and rendering a thousand options for every search would cost more
-    than the search itself."""
+_choices_cache: dict[str, tuple[tuple, FinderChoices]] = {}
+
+
+def _reference_stamp() -> tuple:
+    """A cheap version of the areas, categories and target groups (one query): it changes when a row is added,
+    removed or saved. Target groups have no timestamps: their count, last id and name lengths stand in."""
+    term, area, group = TaxonomyTerm._meta.db_table, Area._meta.db_table, TargetGroup._meta.db_table
+    names = " + ".join(f"LENGTH({c})" for c in ("code", "name", "name_nb", "name_sv", "name_fi", "name_en"))
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {term}), (SELECT MAX(updated_at) FROM {term}), "  # noqa: S608  # nosec B608 (table names from the models)
+        f"(SELECT COUNT(*) FROM {area}), (SELECT MAX(updated_at) FROM {area}), "
+        f"(SELECT COUNT(*) FROM {group}), (SELECT MAX(id) FROM {group}), (SELECT SUM({names}) FROM {group})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return tuple(cursor.fetchone())
+
+
+def _options(choices: list[tuple[str, str]]) -> SafeString:
+    return format_html_join("", '<option value="{}">{}</option>', choices)
+
+
+def finder_choices() -> FinderChoices:
+    """The option lists in the reader's language, kept in this process while the areas, categories and target
+    groups are unchanged (checked with one cheap query, see _reference_stamp): building them, the thousand area
+    options above all, cost more than the search itself."""
     language = get_language() or ""
-    now = time.monotonic()
-    cached = _area_cache.get(language)
-    if cached is None or now - cached[0] > _AREA_CHOICES_TTL:
-        choices = [("", str(_("Everywhere"))), *area_choices()]
-        options = format_html_join("", '<option value="{}">{}</option>', choices)
-        cached = (now, choices, options)
-        _area_cache[language] = cached
-    return cached[1], cached[2]
+    stamp = _reference_stamp()
+    cached = _choices_cache.get(language)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    areas = [("", str(_("Everywhere"))), *area_choices()]
+    any_ = [("", str(_("Any")))]
+    lists = {
+        "category": any_ + [(t.code, t.display_name) for t in TaxonomyTerm.objects.all()],
+        "target_group": any_ + [(t.code, t.display_name) for t in TargetGroup.objects.all()],
+        "language": any_ + [(code, str(name)) for code, name in OFFERED_LANGUAGES],
+        "weekday": any_ + [(c, str(WEEKDAYS[i])) for i, c in enumerate(WEEKDAY_CODES)],
+        "access": [(value, str(label)) for value, label in FinderForm.base_fields["access"].choices],  # type: ignore[attr-defined]
+        "sort": [(value, str(label)) for value, label in FinderForm.base_fields["sort"].choices],  # type: ignore[attr-defined]
+    }
+    choices = FinderChoices(
+        area_ids=frozenset(value for value, _label in areas),
+        area_options=_options(areas),
+        selects={name: (values, _options(values)) for name, values in lists.items()},
+    )
+    _choices_cache[language] = (stamp, choices)
+    return choices
 
 
-class AreaSelect(forms.Select):
-    """The area select, from the options rendered once (see _finder_areas); the chosen one marked selected."""
+class AreaChoiceField(forms.ChoiceField):
+    """The area filter: its value checked against the cached area ids (see finder_choices); AreaSelect renders
+    the cached options, so the thousand choices are never copied into each form."""
 
-    def render(self, name, value, attrs=None, renderer=None):
-        _choices, options = _finder_areas()
-        if value:
-            option = format_html('<option value="{}">', value)
-            # Only the constant word "selected" is added to options that were escaped when they were rendered.
-            options = mark_safe(options.replace(option, option[:-1] + " selected>", 1))  # nosec B308 B703
-        return format_html(
-            '<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)), options
-        )
+    area_ids: frozenset[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.area_ids
 
 
 class QuickSelect(forms.Select):
-    """A select whose options are rendered in one pass instead of through a template each."""
+    """A select whose options are rendered in one pass instead of through a template each, or given already
+    rendered (`rendered_options`, see finder_choices); the chosen one is then marked selected."""
+
+    rendered_options: SafeString | None = None
+    # Whether the blank option is marked selected when nothing is chosen.
+    mark_blank = True
 
     def render(self, name, value, attrs=None, renderer=None):
+        options = self.rendered_options
+        if options is None:
+            options = format_html_join("", '<option value="{}">{}</option>', self.choices)
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, SELECTED if str(v) == chosen else "", label) for v, label in self.choices),
-        )
+        if chosen or self.mark_blank:
+            option = format_html('<option value="{}">', chosen)
+            # Only the constant word "selected" is added to options that were escaped when they were rendered.
+            options = mark_safe(options.replace(option, option[:-1] + " selected>", 1))  # nosec B308 B703
         attributes = flatatt(self.build_attrs(self.attrs, attrs))
         return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
 
 
-SELECTED = format_html(" {}", "selected")
+class AreaSelect(QuickSelect):
+    """The area select, from the options rendered once (see finder_choices)."""
+
+    mark_blank = False
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """HTML attributes in their order, as Django's attrs.html writes them (True: the name alone; False: left out)."""
+    return mark_safe(  # nosec B308 B703 (each part is built by format_html)
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
+
+
+class QuickInputMixin:
+    """Writes the <input> in Python, as Django's input.html does, instead of through two templates."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        value_attribute = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], name, value_attribute, _attributes(widget["attrs"])
+        )
+
+
+class QuickTextInput(QuickInputMixin, forms.TextInput):
+    pass
+
+
+class QuickNumberInput(QuickInputMixin, forms.NumberInput):
+    pass
+
+
+class QuickCheckboxInput(QuickInputMixin, forms.CheckboxInput):
+    pass
 
 
 class FinderForm(forms.Form):
@@ -98,13 +180,13 @@ class FinderForm(forms.Form):
         label=_("What are you looking for?"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=QuickTextInput(attrs={"type": "search"}),
     )
-    area = forms.ChoiceField(label=_("Where (includes the areas below it)"), required=False, widget=AreaSelect)
+    area = AreaChoiceField(label=_("Where (includes the areas below it)"), required=False, widget=AreaSelect)
     category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
     target_group = forms.ChoiceField(label=_("For whom"), required=False, widget=QuickSelect)
     language = forms.ChoiceField(label=_("Language"), required=False, widget=QuickSelect)
-    age = forms.CharField(label=_("Age"), required=False, widget=forms.NumberInput(attrs={"min": 0, "max": 120}))
+    age = forms.CharField(label=_("Age"), required=False, widget=QuickNumberInput(attrs={"min": 0, "max": 120}))
     access = forms.ChoiceField(
         label=_("How to access"),
         required=False,
@@ -112,8 +194,8 @@ class FinderForm(forms.Form):
         widget=QuickSelect,
     )
     weekday = forms.ChoiceField(label=_("Open on"), required=False, widget=QuickSelect)
-    free = forms.BooleanField(label=_("Free of charge"), required=False)
-    vouchers = forms.BooleanField(label=_("Accepts service vouchers"), required=False)
+    free = forms.BooleanField(label=_("Free of charge"), required=False, widget=QuickCheckboxInput)
+    vouchers = forms.BooleanField(label=_("Accepts service vouchers"), required=False, widget=QuickCheckboxInput)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -123,13 +205,14 @@ class FinderForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        any_ = [("", _("Any"))]
-        area = cast(forms.ChoiceField, self.fields["area"])
-        area.choices = _finder_areas()[0]
-        self.fields["category"].choices = any_ + [(t.code, t.display_name) for t in TaxonomyTerm.objects.all()]
-        self.fields["target_group"].choices = any_ + [(t.code, t.display_name) for t in TargetGroup.objects.all()]
-        self.fields["language"].choices = any_ + list(OFFERED_LANGUAGES)
-        self.fields["weekday"].choices = any_ + [(c, WEEKDAYS[i]) for i, c in enumerate(WEEKDAY_CODES)]
+        choices = finder_choices()
+        area = cast(AreaChoiceField, self.fields["area"])
+        area.area_ids = choices.area_ids
+        cast(AreaSelect, area.widget).rendered_options = choices.area_options
+        for name, (values, options) in choices.selects.items():
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = values
+            cast(QuickSelect, field.widget).rendered_options = options
 
 
 class ServiceForm(forms.Form):

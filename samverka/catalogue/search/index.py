@@ -12,6 +12,9 @@ configuration (names weighted A), and a `facets` text array, each with a GIN ind
 Facets are the finder's filters as tokens (organisation, areas, municipalities of the locations, categories,
 target groups, languages offered, cost, vouchers, access mode, weekdays, age limits): the index answers a search
 with its filters in one query and stops at the first matches it needs, instead of joining every match.
+Areas also give a token for each area they lie in ("b": an area served, "k": a place's municipality, from the
+areas' materialised paths), so "in this county" is one token rather than one per municipality; a change to the
+area tree (a data migration) needs `samverka reindex`.
 """
 
 import uuid
@@ -94,9 +97,10 @@ def _table(model) -> str:
 
 
 class _Terms:
-    """Names of categories and target groups per language, read once (they are short, controlled lists)."""
+    """Names of categories and target groups per language, and the areas' paths, read once (short lists)."""
 
     def __init__(self) -> None:
+        from samverka.areas.models import Area
         from samverka.registry.models import TargetGroup
 
         fields = ("code", "name", *(f"name_{lang}" for lang in text.LANGUAGES))
@@ -106,6 +110,11 @@ class _Terms:
             for model, into, key in ((TaxonomyTerm, self.categories, _id_sql("id")), (TargetGroup, self.groups, "id")):
                 cursor.execute(f"SELECT {key}, {', '.join(fields)} FROM {_table(model)}")  # noqa: S608  # nosec B608 (model metadata)
                 into.update({str(row[0]): row[1:] for row in cursor.fetchall()})
+            cursor.execute(f"SELECT {_id_sql('id')}, path FROM {_table(Area)}")  # noqa: S608  # nosec B608 (model metadata)
+            # area (hex) → the area and those above it (hex), from its materialised path
+            self.area_paths: dict[str, list[str]] = {
+                _hex(str(pk)): [p for p in path.split("/") if p] for pk, path in cursor.fetchall()
+            }
 
     @staticmethod
     def name(row: tuple, lang: str) -> str:
@@ -163,6 +172,7 @@ def _related(where: str, params: list, terms: _Terms) -> dict[str, dict]:
     related["cat"] = {k: [terms.categories[str(t)] for t in v] for k, v in related["cat"].items()}
     related["tg"] = {k: [terms.groups[str(g)] for g in v] for k, v in related["tg"].items()}
     related["day"] = {k: [d for days in v for d in days.split(",") if d] for k, v in related["day"].items()}
+    related["paths"] = terms.area_paths
     return related
 
 
@@ -172,16 +182,22 @@ def _facets(row: tuple, related: dict[str, dict]) -> list[str]:
     tokens = {EVERY, token("f", fee), token("x", access)}
     if organisation_id:
         tokens.add("o" + _hex(organisation_id))
+    paths = related["paths"]
     if area_id:
         tokens.add("a" + _hex(area_id))
+        tokens.update("b" + p for p in paths.get(_hex(area_id), ()))
     if vouchers:
         tokens.add("v1")
     if min_age is not None:
         tokens.add(age_token("n", min_age))
     if max_age is not None:
         tokens.add(age_token("y", max_age))
-    tokens.update("a" + _hex(a) for a in related["area"].get(pk, ()))
-    tokens.update("m" + _hex(m) for m in related["mun"].get(pk, ()))
+    for a in related["area"].get(pk, ()):
+        tokens.add("a" + _hex(a))
+        tokens.update("b" + p for p in paths.get(_hex(a), ()))
+    for m in related["mun"].get(pk, ()):
+        tokens.add("m" + _hex(m))
+        tokens.update("k" + p for p in paths.get(_hex(m), ()))
     tokens.update(token("c", c[0]) for c in related["cat"].get(pk, ()))
     tokens.update(token("t", g[0]) for g in related["tg"].get(pk, ()))
     tokens.update(token("l", code) for code in related["lang"].get(pk, ()))

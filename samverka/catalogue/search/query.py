@@ -186,22 +186,29 @@ def _scored(rows: list[tuple], groups: list[list[str]]) -> list[Candidate]:
     """BM25-style rank of FTS rows from their stored stems: per language, names weigh NAME_WEIGHT times the
     text, more occurrences and shorter texts rank higher; lengths are compared with the candidates' average."""
     wanted = [sorted({f" {s} " for g in groups for w in g for s in text.stems(lang, [w])}) for lang in text.LANGUAGES]
-    columns = range(2 * len(text.LANGUAGES))
-    lengths = [[col.count(" ") + 1 if col else 0 for col in row[1:]] for row in rows]
-    average = [max(1.0, sum(n[c] for n in lengths) / max(1, sum(1 for n in lengths if n[c]))) for c in columns]
-    weights = [NAME_WEIGHT if c % 2 == 0 else 1.0 for c in columns]
+    # (column, its stems padded and bare, weight × (K1 + 1), K1 × (1 - B), K1 × B / average length), for the
+    # columns of the languages some stem is wanted in (the others add nothing).
+    plan = []
+    for c in range(2 * len(text.LANGUAGES)):
+        stems = wanted[c // 2]
+        if not stems:
+            continue
+        filled = [row[c + 1] for row in rows if row[c + 1]]
+        # Words in a column = its spaces + 1; joined with spaces, the filled values' words are counted at once.
+        average = max(1.0, (" ".join(filled).count(" ") + 1) / len(filled)) if filled else 1.0
+        weight = (NAME_WEIGHT if c % 2 == 0 else 1.0) * (K1 + 1)
+        plan.append((c + 1, stems, [s[1:-1] for s in stems], weight, K1 * (1 - B), K1 * B / average))
     out = []
-    for row, sizes in zip(rows, lengths, strict=True):
+    for row in rows:
         score = 0.0
-        for c in columns:
-            stems = wanted[c // 2]
-            if not sizes[c] or not stems:
+        for c, stems, bare, weight, fixed, per_word in plan:
+            value = row[c]
+            if not value or not any(b in value for b in bare):
                 continue
-            padded = f" {row[c + 1]} "
+            padded = f" {value} "
             tf = sum(padded.count(s) for s in stems)
             if tf:
-                norm = K1 * (1 - B + B * sizes[c] / average[c])
-                score += weights[c] * tf * (K1 + 1) / (tf + norm)
+                score += weight * tf / (tf + fixed + per_word * (value.count(" ") + 1))
         out.append(Candidate(row[0], score))
     return out
 

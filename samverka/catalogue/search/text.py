@@ -4,12 +4,12 @@ Text is split into words here (never by the database) so SQLite and PostgreSQL s
 words are PostgreSQL's Snowball lists, so a query gives the same hits on both.
 """
 
+import html
 import re
 from functools import cache, lru_cache
 from pathlib import Path
 
 import Stemmer
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 # content language → Snowball stemmer name = PostgreSQL text-search configuration
@@ -78,21 +78,43 @@ def within_one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+class Highlighter:
+    """Marks the words of texts that match the query words (same stem in some language), for one request.
+
+    The query's stems are computed once, and each distinct word of the page is judged once; `mark()` walks a
+    text a single time and escapes every part of it."""
+
+    def __init__(self, groups: list[list[str]]):
+        query = [w for group in groups for w in group]
+        self.wanted = tuple(frozenset(stems(lang, query)) for lang in LANGUAGES)
+        self.active = bool(query)
+        self._seen: dict[str, bool] = {}
+
+    def is_hit(self, word: str) -> bool:
+        hit = self._seen.get(word)
+        if hit is None:
+            hit = self._seen[word] = _is_hit(word.lower(), self.wanted)
+        return hit
+
+    def mark(self, text: str) -> tuple[SafeString, bool]:
+        """(`text` escaped with its matching words in <mark>, whether any word matched)."""
+        if not text:
+            return mark_safe(""), False  # nosec B308 B703 (empty)
+        seen = self._seen
+        if not self.active or not any(seen[w] if w in seen else self.is_hit(w) for w in WORD_RE.findall(text)):
+            return mark_safe(html.escape(text)), False  # nosec B308 B703 (escaped)
+        out: list[str] = []
+        last = 0
+        for match in WORD_RE.finditer(text):
+            word = match.group(0)
+            if seen[word] if word in seen else self.is_hit(word):
+                out.append(html.escape(text[last : match.start()]))
+                out.append(f"<mark>{html.escape(word)}</mark>")
+                last = match.end()
+        out.append(html.escape(text[last:]))
+        return mark_safe("".join(out)), True  # nosec B308 B703 (every part is escaped above)
+
+
 def highlight(text: str, groups: list[list[str]]) -> SafeString:
     """`text` escaped, with each word that matches a query word (same stem in some language) in <mark>."""
-    if not text:
-        return mark_safe("")  # nosec B308 B703 (empty)
-    query = [w for group in groups for w in group]
-    wanted = tuple(frozenset(stems(lang, query)) for lang in LANGUAGES)
-    if not any(_is_hit(word, wanted) for word in WORD_RE.findall(text.lower())):
-        return escape(text)
-    out: list[str] = []
-    last = 0
-    for match in WORD_RE.finditer(text):
-        out.append(escape(text[last : match.start()]))
-        word = match.group(0)
-        hit = _is_hit(word.lower(), wanted)
-        out.append(f"<mark>{escape(word)}</mark>" if hit else escape(word))
-        last = match.end()
-    out.append(escape(text[last:]))
-    return mark_safe("".join(out))  # nosec B308 B703 (every part is escaped above)
+    return Highlighter(groups).mark(text)[0]

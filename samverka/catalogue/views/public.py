@@ -10,41 +10,14 @@ from django.views.decorators.http import require_POST
 from samverka.core.errors import ValidationError
 
 from .. import permissions, schedules, selectors, services
+from ..cards import cards_html, load_cards
 from ..finder import FinderFilters, find_services
 from ..forms import FinderForm, ReportForm
 from ..jsonld import as_script_json, service_json_ld
-from ..models import CONTENT_LANGUAGES, LANGUAGE_NAMES
-from ..search.text import highlight, query_words
+from ..search.text import query_words
 from .common import add_errors, is_htmx, query_without_page
 
 PAGE_SIZE = 20
-
-
-def _other_matches(service, groups) -> list[dict]:
-    """Name and summary in the service's other languages where the query matched (marked), for the result card."""
-    shown = service.name_language
-    found = []
-    for code in CONTENT_LANGUAGES:
-        if code == shown:
-            continue
-        name, summary = getattr(service, f"name_{code}"), getattr(service, f"summary_{code}")
-        marked = [highlight(value, groups) for value in (name, summary)]
-        if any("<mark>" in value for value in marked):
-            found.append({"code": code, "language": LANGUAGE_NAMES[code], "name": marked[0], "summary": marked[1]})
-    return found
-
-
-def _rows(result):
-    groups = result.groups
-    return [
-        {
-            "service": s,
-            "name": highlight(s.display_name, groups) if groups else s.display_name,
-            "summary": highlight(s.display_summary, groups) if groups else s.display_summary,
-            "other_matches": _other_matches(s, groups) if groups else [],
-        }
-        for s in result.page.items
-    ]
 
 
 def _highlight_groups(request: HttpRequest) -> list[list[str]]:
@@ -63,15 +36,16 @@ def finder(request: HttpRequest):
         add_errors(form, exc)
         status = 400
     else:
-        result = find_services(filters, request.GET.get("page"), PAGE_SIZE)
+        result = find_services(filters, request.GET.get("page"), PAGE_SIZE, load=load_cards)
+    q = filters.q if filters else ""
     context = {
         "form": form,
         "filters": filters,
         "result": result,
         "page": result.page if result else None,
-        "rows": _rows(result) if result else [],
+        "cards": cards_html(list(result.page.items), result.groups, q) if result else "",
         "query_without_page": query_without_page(request),
-        "q": filters.q if filters else "",
+        "q": q,
     }
     template = "catalogue/_results.html" if is_htmx(request) else "catalogue/finder.html"
     return render(request, template, context, status=status)

@@ -1,0 +1,17 @@
+"""The search index gains a token per area a service's areas and places lie in (see search/index.py), so the
+finder's area filter is one token instead of one per municipality. The index is rebuilt here."""
+
+from django.db import migrations
+
+
+def rebuild(apps, schema_editor):
+    if apps.get_model("catalogue", "Service").objects.exists():
+        from samverka.catalogue.search.index import rebuild as rebuild_index
+
+        rebuild_index()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalogue", "0005_search_facets")]
+
+    operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]
