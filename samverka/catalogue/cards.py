@@ -1,9 +1,9 @@
 """The finder's result cards: the columns a card shows, read in two queries, and the cards' HTML built in Python.
 
 A page of results is read as plain values (no model instances, no long texts) in one query, and the page's
-categories and places in one more; the cards are then written with format_html, so every value is escaped.
-Written in Python rather than as a template loop: per card the template resolved some fifty lookups, a URL
-and two choice labels, which cost the finder more than its search.
+categories and places in one more; the cards are then written in Python, every value through html.escape (or
+Highlighter.mark, which escapes). Written in Python rather than as a template loop: per card the template
+resolved some fifty lookups, a URL and two choice labels, which cost the finder more than its search.
 """
 
 import uuid
@@ -37,7 +37,6 @@ from .models import (
 from .search.text import Highlighter
 
 Categories = Service.categories.through
-LANGS = CONTENT_LANGUAGES
 _NAMES = tuple(f"name_{code}" for code in CONTENT_LANGUAGES)
 _SUMMARIES = tuple(f"summary_{code}" for code in CONTENT_LANGUAGES)
 # Stands in for a service's id in one reversed detail URL, so the cards build their links without resolving
@@ -195,7 +194,9 @@ def cards_html(cards: list[ServiceCard], groups: list[list[str]], q: str) -> Saf
     kinds = {k: escape(str(label)) for k, label in ServiceKind.choices}
     accesses = {k: escape(str(label)) for k, label in AccessMode.choices}
     free, vouchers = escape(_("Free of charge")), escape(_("Accepts service vouchers"))
-    matches_in = {code: escape(_("Matches in %(language)s:") % {"language": LANGUAGE_NAMES[code]}) for code in LANGS}
+    matches_in = {
+        code: escape(_("Matches in %(language)s:") % {"language": LANGUAGE_NAMES[code]}) for code in CONTENT_LANGUAGES
+    }
     out = []
     for card in cards:
         name, name_language = _text(card.names, order)
@@ -210,7 +211,7 @@ def cards_html(cards: list[ServiceCard], groups: list[list[str]], q: str) -> Saf
         if summary:
             parts.append(f"\n    <p>{marker.mark(summary)[0]}</p>")
         if groups:
-            for code in LANGS:
+            for code in CONTENT_LANGUAGES:
                 if code == name_language:
                     continue
                 other_name, name_hit = marker.mark(card.names.get(code, ""))
