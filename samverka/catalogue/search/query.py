@@ -186,8 +186,9 @@ def _scored(rows: list[tuple], groups: list[list[str]]) -> list[Candidate]:
     """BM25-style rank of FTS rows from their stored stems: per language, names weigh NAME_WEIGHT times the
     text, more occurrences and shorter texts rank higher; lengths are compared with the candidates' average."""
     wanted = [sorted({f" {s} " for g in groups for w in g for s in text.stems(lang, [w])}) for lang in text.LANGUAGES]
-    # (column, its stems padded and bare, weight × (K1 + 1), K1 × (1 - B), K1 × B / average length), for the
-    # columns of the languages some stem is wanted in (the others add nothing).
+    # (column, its stems padded, the stem bare when it is the only one, the stems bare, weight × (K1 + 1),
+    # K1 × (1 - B), K1 × B / average length), for the columns of the languages some stem is wanted in (the
+    # others add nothing).
     plan = []
     for c in range(2 * len(text.LANGUAGES)):
         stems = wanted[c // 2]
@@ -197,16 +198,18 @@ def _scored(rows: list[tuple], groups: list[list[str]]) -> list[Candidate]:
         # Words in a column = its spaces + 1; joined with spaces, the filled values' words are counted at once.
         average = max(1.0, (" ".join(filled).count(" ") + 1) / len(filled)) if filled else 1.0
         weight = (NAME_WEIGHT if c % 2 == 0 else 1.0) * (K1 + 1)
-        plan.append((c + 1, stems, [s[1:-1] for s in stems], weight, K1 * (1 - B), K1 * B / average))
+        bare = tuple(s[1:-1] for s in stems)
+        plan.append((c + 1, stems, bare[0] if len(bare) == 1 else "", bare, weight, K1 * (1 - B), K1 * B / average))
     out = []
     for row in rows:
         score = 0.0
-        for c, stems, bare, weight, fixed, per_word in plan:
+        for c, stems, single, bare, weight, fixed, per_word in plan:
             value = row[c]
-            if not value or not any(b in value for b in bare):
+            # A stem that is not in the text at all is not in it as a word either (the common case, checked cheaply).
+            if not value or (single not in value if single else not any(b in value for b in bare)):
                 continue
             padded = f" {value} "
-            tf = sum(padded.count(s) for s in stems)
+            tf = padded.count(stems[0]) if single else sum(padded.count(s) for s in stems)
             if tf:
                 score += weight * tf / (tf + fixed + per_word * (value.count(" ") + 1))
         out.append(Candidate(row[0], score))
