@@ -74,18 +74,23 @@ class LedgerTransaction(AppendOnlyModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=16, choices=TransactionKind.choices)
-    scheme = models.ForeignKey("vouchers.VoucherScheme", on_delete=models.PROTECT, related_name="transactions")
+    # Indexed by vouchers_tx_scheme_kind (scheme, kind): no second index on the scheme alone to keep up at every write.
+    scheme = models.ForeignKey(
+        "vouchers.VoucherScheme", on_delete=models.PROTECT, related_name="transactions", db_index=False
+    )
     voucher = models.ForeignKey(
         "vouchers.Voucher", null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
     )
     memo = models.CharField(_("memo"), max_length=300, blank=True)
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
+    # Never looked up by actor (who did what is found in the audit trail, indexed by actor): no index to keep up.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
 
@@ -102,7 +107,8 @@ class LedgerTransaction(AppendOnlyModel):
 class LedgerEntry(AppendOnlyModel):
     id = models.BigAutoField(primary_key=True)
     transaction = models.ForeignKey(LedgerTransaction, on_delete=models.PROTECT, related_name="entries")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries")
+    # Indexed by vouchers_entry_account_cover (account, kind, amount): no second index on the account alone.
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="entries", db_index=False)
     amount_minor = models.BigIntegerField(_("amount (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices)
     # The kind of the entry's transaction, copied by ledger.post (checked by ledger-verify), so reconciliation is

@@ -93,7 +93,10 @@ class Claim(AppendOnlyModel):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="claims")
-    accreditation = models.ForeignKey("vouchers.Accreditation", on_delete=models.PROTECT, related_name="claims")
+    # Indexed by vouchers_claim_idempotency (accreditation, idempotency_key): no index on the accreditation alone.
+    accreditation = models.ForeignKey(
+        "vouchers.Accreditation", on_delete=models.PROTECT, related_name="claims", db_index=False
+    )
     service_date = models.DateField(_("date delivered"))
     units = models.DecimalField(_("units"), max_digits=10, decimal_places=2, null=True, blank=True)
     unit_price_minor = models.BigIntegerField(null=True, blank=True)
@@ -114,12 +117,14 @@ class Claim(AppendOnlyModel):
     idempotency_key = models.CharField(max_length=200)
     request_hash = models.CharField(max_length=64)
     transaction = models.OneToOneField("vouchers.LedgerTransaction", on_delete=models.PROTECT, related_name="claim")
+    # Never looked up by its author (the audit trail is, by actor): no index to keep up at every claim.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,
         related_name="+",
     )
 
