@@ -20,7 +20,9 @@ postgres://postgres@127.0.0.1:5432/h_vouchers_bench, or --database-url; it is dr
    over the same rows (SELECT account_id, SUM(amount_minor) FROM entries of the scheme's accounts GROUP BY
    account_id).
 
-Writes bench/results/vouchers.json (shown in docs/benchmarks.md by `python -m bench.report`).
+Writes bench/results/vouchers.json (shown in docs/benchmarks.md by `python -m bench.report`). With --claims-only, only
+part 1 is measured and the ledger figures of part 2 are kept from that file, marked with the date of the run that
+measured them (`ledger_measured_at`); `make bench` runs everything.
 """
 
 import argparse
@@ -500,7 +502,21 @@ def main(argv=None) -> None:
     parser.add_argument("--claims", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (JSON)")
+    parser.add_argument(
+        "--claims-only",
+        action="store_true",
+        help="measure only the claims (part 1); keep the ledger figures of part 2 from --out, with their date",
+    )
     args = parser.parse_args(argv)
+    kept = None
+    if args.claims_only:
+        if not args.claims:
+            raise SystemExit("--claims-only with --claims 0 measures nothing.")
+        previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+        kept = {
+            "ledger": previous.get("ledger") or [],
+            "measured_at": previous.get("ledger_measured_at") or previous.get("machine", {}).get("date"),
+        }
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("The vouchers benchmark runs on PostgreSQL (row locks, generate_series): give --database-url.")
     recreate(args.database_url)
@@ -513,8 +529,8 @@ def main(argv=None) -> None:
     claims = throughput(args) if args.claims else None  # --claims 0: the ledger part only
 
     month = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    ledgers = []
-    for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
+    ledgers = kept["ledger"] if kept else []
+    for size in [] if kept else [int(s) for s in args.sizes.split(",") if s.strip()]:
         print(f"ledger of {size:,} transactions …", flush=True)
         result = ledger_size(size, month)
         print(json.dumps(result, indent=2), flush=True)
@@ -531,18 +547,21 @@ def main(argv=None) -> None:
         summary += claims_summary(claims)
     for led in ledgers:
         summary.append(
-            f"{led['transactions']:,} transactions ({led['entries_in_scheme']:,} entries): SQL aggregate "
+            (f"(Not re-measured: kept from the run of {kept['measured_at']}.) " if kept else "")
+            + f"{led['transactions']:,} transactions ({led['entries_in_scheme']:,} entries): SQL aggregate "
             f"{led['sql_aggregate_seconds']} s; reconciliation {led['reconciliation_seconds']} s "
             f"({led['reconciliation_ratio']}×); settlement {led['settlement_seconds']} s ({led['settlement_ratio']}×)"
             f"; target ≤ 3×."
         )
+    machine = machine_info()
     result = {
         "title": "Vouchers: claims per second, settlement and reconciliation",
-        "machine": machine_info(),
+        "machine": machine,
         "database": version,
         "summary": summary,
         "claims": claims,
         "ledger": ledgers,
+        "ledger_measured_at": kept["measured_at"] if kept else machine.get("date"),
         "data": {
             "throughput_scheme": f"{VOUCHERS} vouchers, {PROVIDERS} providers, {args.claims} claims per round",
             "ledger_sizes": [led["transactions"] for led in ledgers],
