@@ -148,3 +148,14 @@ def pytest_runtest_setup(item):
     for alias, contents in CONTENTS.items():
         if not getattr(connections[alias], "_test_serialized_contents", None):
             connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Each test starts with an empty reference cache (samverka.core.refcache): rows a test created, then rolled
+    back, must not be seen by the next one."""
+    from samverka.core import refcache
+
+    refcache.clear()
+    yield
+    refcache.clear()

@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.core.models import BaseModel
+from samverka.core.refcache import ClearsReferenceCache
 
 
 class Country(models.TextChoices):
@@ -31,7 +32,7 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(path__startswith=area.path)
 
 
-class Area(BaseModel):
+class Area(ClearsReferenceCache, BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     code = models.CharField(_("official code"), max_length=12)

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from samverka.accounts.models import AreaRole, AreaRoleKind
+from samverka.core import refcache
 
 from .models import Area, AreaKind
 
@@ -68,3 +69,53 @@ def area_coordinators(area: Area) -> list:
         "user"
     )
     return sorted({r.user for r in roles}, key=lambda u: (u.full_name or u.email).lower())
+
+
+# What the cached area list holds of each area (forms, filters, labels, "this area and below").
+TREE_FIELDS: tuple[str, ...] = ("id", "name", "name_nb", "name_sv", "name_fi", "name_en", "code", "kind", "depth")
+TREE_FIELDS += ("country", "parent_id", "path")
+
+
+def tree_order(areas: list[Area]) -> list[Area]:
+    """`areas` with each parent followed by its children by name; areas whose parent is not in the list come
+    first as roots, by country and name."""
+    ids = {a.pk for a in areas}
+    children: dict = {}
+    for a in areas:
+        children.setdefault(a.parent_id if a.parent_id in ids else None, []).append(a)
+    ordered: list[Area] = []
+    stack = sorted(children.get(None, []), key=lambda a: (a.country, a.name), reverse=True)
+    while stack:
+        area = stack.pop()
+        ordered.append(area)
+        stack.extend(sorted(children.get(area.pk, []), key=lambda a: a.name, reverse=True))
+    return ordered
+
+
+def areas_cached() -> list[Area]:
+    """Every area in tree order, from the process's reference cache (TREE_FIELDS only; do not change them)."""
+    return refcache.cached("areas.tree", lambda: tree_order(list(Area.objects.only(*TREE_FIELDS))))
+
+
+def areas_by_id() -> dict[str, Area]:
+    """Every area by its id as text (str(uuid)), from the reference cache."""
+    return refcache.cached("areas.by_id", lambda: {str(a.pk): a for a in areas_cached()})
+
+
+def areas_by_path() -> dict[str, Area]:
+    """Every area by its materialised path, from the reference cache."""
+    return refcache.cached("areas.by_path", lambda: {a.path: a for a in areas_cached()})
+
+
+def coarse_areas_cached() -> list[Area]:
+    """Countries and their counties / regions / welfare areas (depth ≤ 1) in tree order, from the reference cache."""
+    return refcache.cached("areas.coarse", lambda: [a for a in areas_cached() if a.depth <= 1])
+
+
+def area_cached(pk) -> Area | None:
+    """One area from the reference cache; None for an unknown or malformed id."""
+    try:
+        key = str(uuid.UUID(str(pk)))
+    except ValueError:
+        return None
+    return areas_by_id().get(key)

@@ -2,13 +2,15 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, Country
+from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
+from samverka.core.html import esc, options_html
 
-from .models import Category, LegalForm, OrganisationStatus, TargetGroup
+from .models import LegalForm, OrganisationStatus
+from .selectors import categories_cached, target_groups_cached
 
 
 def area_choices(areas) -> list[tuple[str, str]]:
@@ -22,21 +24,10 @@ class ListSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
         values = self.format_value(value)
-        options = []
-        chosen = False
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            selected = not chosen and option_value in values
-            chosen |= selected
-            options.append(
-                format_html('<option value="{}"{}>{}</option>', option_value, " selected" if selected else "", label)
-            )
-        return format_html(
-            '<select name="{}"{}>\n  {}\n</select>',
-            name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe("\n  ".join(options)),  # noqa: S308 (each option is built by format_html)  # nosec B308 B703
-        )
+        options = options_html(self.choices, values[0] if values else None)
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        # Every value is escaped by esc()/options_html; flatatt escapes the attributes.
+        return mark_safe(f'<select name="{esc(name)}"{attributes}>\n  {options}\n</select>')  # noqa: S308  # nosec B308 B703
 
 
 class FilterForm(forms.Form):
@@ -79,13 +70,13 @@ class FilterForm(forms.Form):
                 "Counties, regions and welfare areas. For one municipality, use “Open in the registry” on its "
                 "area page."
             )
-        self.fields["category"].choices = [("", _("Any"))] + [(c.code, c.display_name) for c in Category.objects.all()]
+        self.fields["category"].choices = [("", _("Any"))] + [(c.code, c.display_name) for c in categories_cached()]
         if public:
             for name in ("target_group", "legal_form", "status", "sort"):
                 del self.fields[name]
         else:
             self.fields["target_group"].choices = [("", _("Any"))] + [
-                (t.code, t.display_name) for t in TargetGroup.objects.all()
+                (t.code, t.display_name) for t in target_groups_cached()
             ]
 
 
@@ -132,8 +123,8 @@ class OrganisationForm(forms.Form):
         self.fields["home_area"].choices = [("", _("None"))] + choices
         self.fields["areas"].choices = choices
         self.fields["areas"].widget.attrs["size"] = 10
-        self.fields["categories"].choices = [(c.code, c.display_name) for c in Category.objects.all()]
-        self.fields["target_groups"].choices = [(t.code, t.display_name) for t in TargetGroup.objects.all()]
+        self.fields["categories"].choices = [(c.code, c.display_name) for c in categories_cached()]
+        self.fields["target_groups"].choices = [(t.code, t.display_name) for t in target_groups_cached()]
         if not staff_fields:
             for name in ("country", "org_number", "in_volunteer_register"):
                 del self.fields[name]
@@ -187,20 +178,8 @@ class YearForm(forms.Form):
 
 
 def areas_for_form(qs=None, country: str | None = None) -> list[Area]:
-    """Areas in tree order (each parent followed by its children by name), in one query."""
-    qs = Area.objects.all() if qs is None else qs
-    qs = qs.only("id", "name", "name_nb", "name_sv", "name_fi", "name_en", "code", "depth", "country", "parent_id")
-    if country:
-        qs = qs.filter(country=country)
-    areas = list(qs)
-    ids = {a.pk for a in areas}
-    children: dict = {}
-    for a in areas:
-        children.setdefault(a.parent_id if a.parent_id in ids else None, []).append(a)
-    ordered: list[Area] = []
-    stack = sorted(children.get(None, []), key=lambda a: (a.country, a.name), reverse=True)
-    while stack:
-        area = stack.pop()
-        ordered.append(area)
-        stack.extend(sorted(children.get(area.pk, []), key=lambda a: a.name, reverse=True))
-    return ordered
+    """Areas in tree order (each parent followed by its children by name): all of them (or a country's) from the
+    reference cache, or those of `qs` in one query."""
+    if qs is None:
+        return [a for a in areas_cached() if country is None or a.country == country]
+    return tree_order(list(qs.only(*TREE_FIELDS)))

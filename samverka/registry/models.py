@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Country
 from samverka.core.models import BaseModel
+from samverka.core.refcache import ClearsReferenceCache
 
 
 class LegalForm(models.TextChoices):
@@ -54,7 +55,7 @@ class LocalisedNameMixin(models.Model):
         return localised or self.name
 
 
-class Category(LocalisedNameMixin):
+class Category(ClearsReferenceCache, LocalisedNameMixin):
     """Field of work (health, social care, …): a controlled list with codes."""
 
     code = models.SlugField(max_length=40, unique=True)
@@ -65,7 +66,7 @@ class Category(LocalisedNameMixin):
         verbose_name_plural = _("categories")
 
 
-class TargetGroup(LocalisedNameMixin):
+class TargetGroup(ClearsReferenceCache, LocalisedNameMixin):
     code = models.SlugField(max_length=40, unique=True)
 
     class Meta:

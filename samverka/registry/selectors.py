@@ -11,15 +11,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, overload
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Concat
 from django.http import Http404
 
 from samverka.accounts.access import access_for
 from samverka.areas.models import Area
+from samverka.areas.selectors import area_cached, areas_by_id, areas_cached
 from samverka.audit.models import AuditEvent
 from samverka.audit.services import audit_record
+from samverka.core import refcache
 from samverka.core.pagination import Page, clamp_page, clamp_page_size, paginate
+from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links
 
 from . import permissions
 from .models import (
@@ -155,7 +158,8 @@ def _search(qs: QuerySet, text: str) -> QuerySet:
 
 
 def _area_path(area_id: str) -> str | None:
-    return Area.objects.filter(pk=area_id).values_list("path", flat=True).first() if area_id else None
+    area = area_cached(area_id) if area_id else None
+    return area.path if area is not None else None
 
 
 def _area_conditions(scope_paths: list[str] | None, filter_path: str | None) -> list[Q]:
@@ -214,22 +218,23 @@ def _facet_rows(filters: OrganisationFilters, scope_paths: list[str] | None, sta
     """
     if filters.q or filters.target_group or not filters.area or filters.sort.lstrip("-") != "name":
         return None
-    area = Area.objects.filter(pk=filters.area).values_list("path", "depth").first()
-    if area is None or area[1] < 1:
+    area = area_cached(filters.area)
+    if area is None or area.depth < 1:
         return None
-    rows = OrganisationFacet.objects.filter(area_id=filters.area)
+    rows = OrganisationFacet.objects.filter(area_id=area.pk)
     if filters.category:
-        # As a subquery, not a query of its own: an unknown code matches no row, as on the general path.
-        rows = rows.filter(category_id=Subquery(Category.objects.filter(code=filters.category).values("pk")[:1]))
+        category = next((c for c in categories_cached() if c.code == filters.category), None)
+        # An unknown code matches no row, as on the general path.
+        rows = rows.filter(category_id=category.pk) if category is not None else rows.none()
     else:
         rows = rows.filter(category__isnull=True)
-    if scope_paths is not None and not any(area[0].startswith(p) for p in scope_paths):
-        scope_areas = list(Area.objects.filter(path__in=scope_paths).values_list("pk", "depth"))
-        if any(depth < 1 for _pk, depth in scope_areas):
+    if scope_paths is not None and not any(area.path.startswith(p) for p in scope_paths):
+        scope_areas = [a for a in areas_cached() if a.path in scope_paths]
+        if any(a.depth < 1 for a in scope_areas):
             return None
         in_scope = OrganisationFacet.objects.filter(
             organisation_id=OuterRef("organisation_id"),
-            area_id__in=[pk for pk, _depth in scope_areas],
+            area_id__in=[a.pk for a in scope_areas],
             category__isnull=True,
         )
         rows = rows.filter(Exists(in_scope))
@@ -310,46 +315,61 @@ def _facet_page(rows: QuerySet, page: Any, page_size: Any) -> Page:
     the first is returned, which cost more than reading the range twice.
     """
     size, number = clamp_page_size(page_size), clamp_page(page)
-    count = rows.count()
-    number = min(number, max(1, -(-count // size)))
-    ids = list(rows.values_list("organisation_id", flat=True)[(number - 1) * size : number * size]) if count else []
+    ids_in_order = rows.values_list("organisation_id", flat=True)
+    column = OrganisationFacet._meta.get_field("organisation")
+    count, ids = count_and_slice(ids_in_order, column, (number - 1) * size, size)
+    last = max(1, -(-count // size))
+    if number > last:  # past the end: the last page
+        number = last
+        count, ids = count_and_slice(ids_in_order, column, (number - 1) * size, size) if count else (0, [])
     return Page(items=_page_items(ids), number=number, size=size, count=count)
 
 
-# What the list pages and the API's list items show of an organisation and its municipality.
+# What the list pages and the API's list items show of an organisation (its municipality comes from the areas'
+# reference cache).
 PAGE_FIELDS = (
     *("name", "name_nb", "name_sv", "name_fi", "name_en", "country", "org_number", "legal_form", "status"),
     *("home_area", "updated_at"),
-    *(f"home_area__{f}" for f in ("name", "name_nb", "name_sv", "name_fi", "name_en", "code", "kind", "country")),
 )
 
 
 def _page_items(ids: list) -> list[Organisation]:
-    """The organisations of `ids` in that order, with `home_area` and `listed_categories` (PAGE_FIELDS only)."""
+    """The organisations of `ids` in that order, with `home_area` and `listed_categories` (PAGE_FIELDS only).
+
+    The municipality and the categories are the shared objects of the reference cache (read-only).
+    """
     if not ids:
         return []
-    rows = Organisation.objects.filter(pk__in=ids).select_related("home_area").only(*PAGE_FIELDS)
-    found = {o.pk: o for o in rows}
-    return _with_categories([found[pk] for pk in ids if pk in found])
+    found = {o.pk: o for o in fetch_by_ids(Organisation, PAGE_FIELDS, ids)}
+    organisations = [found[pk] for pk in ids if pk in found]
+    areas = areas_by_id()
+    if any(o.home_area_id and str(o.home_area_id) not in areas for o in organisations):
+        refcache.clear()  # an area created since the cache was filled (ids from the database, not from input)
+        areas = areas_by_id()
+    home_area = Organisation.home_area.field
+    for org in organisations:
+        home_area.set_cached_value(org, areas.get(str(org.home_area_id)) if org.home_area_id else None)
+    return _with_categories(organisations)
 
 
 def _with_categories(organisations: list[Organisation]) -> list[Organisation]:
-    """Set `listed_categories` (sorted by code) on each organisation of a page, from one query.
+    """Set `listed_categories` (sorted by code) on each organisation of a page, from one query of the link table.
 
-    A plain list, not a prefetch of `categories`: a prefetch builds a related manager and a queryset for every
-    row, which cost a page more than the query itself.
+    A plain list of the cached categories, not a prefetch of `categories`: a prefetch builds a related manager,
+    a queryset and model objects for every row, which cost a page more than the query itself.
     """
     by_organisation: dict[Any, list[Category]] = {}
     if organisations:
-        linked = (
-            Category.objects.filter(organisations__in=[o.pk for o in organisations])
-            .annotate(listed_for=F("organisations"))
-            .order_by("code")
-        )
-        for category in linked:
-            by_organisation.setdefault(category.listed_for, []).append(category)
+        links = Organisation.categories.through
+        pairs = fetch_links(links, "organisation", "category", [o.pk for o in organisations])
+        by_id = {c.pk: c for c in categories_cached()} if pairs else {}
+        if any(category_id not in by_id for _org, category_id in pairs):
+            refcache.clear()  # a category created since the cache was filled
+            by_id = {c.pk: c for c in categories_cached()}
+        for organisation_id, category_id in pairs:
+            by_organisation.setdefault(organisation_id, []).append(by_id[category_id])
     for organisation in organisations:
-        organisation.listed_categories = by_organisation.get(organisation.pk, [])
+        organisation.listed_categories = sorted(by_organisation.get(organisation.pk, []), key=lambda c: c.code)
     return organisations
 
 
@@ -511,3 +531,13 @@ def area_totals(area: Area) -> AreaTotals:
             setattr(totals, field, getattr(totals, field) + (row[field] or 0))
         totals.person_years += person_years(row["volunteer_hours"] or 0, row["organisation__country"])
     return totals
+
+
+def categories_cached() -> list[Category]:
+    """The category taxonomy by code, from the process's reference cache (do not change the objects)."""
+    return refcache.cached("registry.categories", lambda: list(Category.objects.order_by("code")))
+
+
+def target_groups_cached() -> list[TargetGroup]:
+    """The target groups by code, from the process's reference cache (do not change the objects)."""
+    return refcache.cached("registry.target_groups", lambda: list(TargetGroup.objects.order_by("code")))

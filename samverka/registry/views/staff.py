@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.accounts.access import access_for
 from samverka.accounts.requests import AuthenticatedHttpRequest
-from samverka.areas.models import Area
+from samverka.areas.selectors import area_cached, areas_by_path, areas_cached, coarse_areas_cached, tree_order
 from samverka.core.errors import NotFound, ValidationError
 from samverka.core.pagination import paginate
 
@@ -28,14 +27,12 @@ SORTABLE_COLUMNS = (
 
 
 def _scoped_areas(user):
+    """The areas the user's roles cover (platform admins: all), in tree order, from the reference cache."""
     access = access_for(user)
     if access.is_platform_admin:
         return areas_for_form()
-    paths = access.area_paths()
-    qs = Area.objects.none()
-    for p in paths:
-        qs = qs | Area.objects.filter(path__startswith=p)
-    return areas_for_form(qs)
+    paths = tuple(access.area_paths())
+    return tree_order([a for a in areas_cached() if a.path.startswith(paths)]) if paths else []
 
 
 def _filter_areas(user, selected: str):
@@ -43,17 +40,17 @@ def _filter_areas(user, selected: str):
     of their roles), plus the selected area. Municipalities come from the area pages' registry link (?area=),
     so the form does not render hundreds of options on every visit."""
     access = access_for(user)
-    coarse = Q(depth__lte=1)
-    if not access.is_platform_admin:
-        paths = access.area_paths()
-        coarse &= Q(pk__in=[]) if not paths else Q()
-        within = Q()
-        for p in paths:
-            within |= Q(path__startswith=p)
-        coarse = (coarse & within) | Q(path__in=paths)
-    if selected:
-        coarse |= Q(pk=selected)
-    return areas_for_form(Area.objects.filter(coarse))
+    if access.is_platform_admin:
+        shown = list(coarse_areas_cached())
+    else:
+        paths = tuple(access.area_paths())
+        by_path = areas_by_path()
+        shown = [a for a in coarse_areas_cached() if paths and a.path.startswith(paths)]
+        shown += [by_path[p] for p in paths if p in by_path]
+    chosen = area_cached(selected) if selected else None
+    if chosen is not None:
+        shown.append(chosen)
+    return tree_order(list({a.pk: a for a in shown}.values()))
 
 
 def _columns(request, filters):

@@ -1,0 +1,101 @@
+"""Reads by primary key for the busiest list pages, without building a queryset.
+
+A list page fetches its 25 rows by id after the index has chosen them. Through the ORM, compiling that
+`filter(pk__in=…).only(…)` cost several times the query itself; here the SQL text is built from the model's
+metadata, the values pass through the same converters the ORM applies (UUIDs and datetimes on SQLite, etc.),
+and the objects are made with `Model.from_db`, exactly as a queryset with `.only(*fields)` makes them.
+"""
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
+
+
+def _quote(name: str | None) -> str:
+    """A column or table name from model metadata, quoted for the database."""
+    return connection.ops.quote_name(cast(str, name))
+
+
+def _column(field: models.Field) -> tuple[Any, list]:
+    """The field as a column expression and the converters a queryset would apply to its values."""
+    col = field.get_col(field.model._meta.db_table)
+    return col, [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]
+
+
+def _convert(values: Sequence[Any], columns: list[tuple[Any, list]]) -> list[Any]:
+    out = []
+    for value, (col, converters) in zip(values, columns, strict=True):
+        for convert in converters:
+            value = convert(value, col, connection)
+        out.append(value)
+    return out
+
+
+def _in(ids: list, field: models.Field) -> tuple[str, list]:
+    placeholders = ", ".join(["%s"] * len(ids))
+    return f"IN ({placeholders})", [field.get_db_prep_value(i, connection) for i in ids]
+
+
+def fetch_by_ids[M: models.Model](model: type[M], field_names: Iterable[str], ids: list) -> list[M]:
+    """The rows of `model` whose primary key is in `ids` (any order), with only the primary key and `field_names`
+    loaded (the others deferred, as with `.only()`)."""
+    if not ids:
+        return []
+    meta = model._meta
+    wanted = {meta.pk.name, *field_names}
+    # In the model's field order: Model.from_db reads a partial row in that order.
+    fields = [f for f in meta.concrete_fields if f.name in wanted]
+    columns = [_column(f) for f in fields]
+    quote = _quote
+    condition, params = _in(ids, meta.pk)
+    # Only quoted names from the model's metadata and placeholders: the values travel as parameters.
+    sql = (
+        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} {condition}"
+    )
+    attnames = [f.attname for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [model.from_db(connection.alias, attnames, _convert(row, columns)) for row in rows]
+
+
+def fetch_links(through: type[models.Model], key: str, other: str, ids: list) -> list[tuple[Any, Any]]:
+    """(key id, other id) pairs of a many-to-many table for the rows whose `key` foreign key is in `ids`."""
+    if not ids:
+        return []
+    meta = through._meta
+    key_field, other_field = meta.get_field(key), meta.get_field(other)
+    key_field, other_field = cast(models.ForeignKey, key_field), cast(models.ForeignKey, other_field)
+    columns = [_column(key_field), _column(other_field)]
+    quote = _quote
+    condition, params = _in(ids, key_field.target_field)
+    sql = (
+        f"SELECT {quote(key_field.column)}, {quote(other_field.column)} FROM {quote(meta.db_table)} "  # noqa: S608
+        f"WHERE {quote(key_field.column)} {condition}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [tuple(_convert(row, columns)) for row in rows]  # type: ignore[misc]
+
+
+def count_and_slice(queryset, field: models.Field, offset: int, limit: int) -> tuple[int, list]:
+    """The number of rows of a one-column `values_list` queryset, and `limit` of its values from `offset` (only
+    read when the total reaches past `offset`), from one compiled statement run twice: COUNT(*) over it, then
+    it with LIMIT/OFFSET. `field` is the column's model field (its converters apply)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none(), or a condition that can match nothing
+        return 0, []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608 (compiled by the ORM)
+        total = cursor.fetchone()[0]
+        if total <= offset:
+            return total, []
+        cursor.execute(f"{sql} LIMIT %s OFFSET %s", [*params, limit, offset])
+        rows = cursor.fetchall()
+    column = [_column(field)]
+    return total, [_convert(row, column)[0] for row in rows]

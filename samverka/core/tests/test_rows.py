@@ -1,0 +1,60 @@
+"""Reads by primary key without a queryset (samverka.core.rows) give what the ORM gives."""
+
+import pytest
+
+from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links
+from samverka.registry.models import Category, Organisation, OrganisationFacet
+from samverka.registry.tests.factories import OrganisationFactory, area
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = ("name", "org_number", "home_area", "updated_at")
+
+
+def test_fetch_by_ids_loads_the_same_values_as_the_orm_with_only():
+    orgs = [OrganisationFactory(home_area=area("NO", "3201")), OrganisationFactory(home_area=None)]
+    fetched = {o.pk: o for o in fetch_by_ids(Organisation, FIELDS, [o.pk for o in orgs])}
+    expected = {o.pk: o for o in Organisation.objects.filter(pk__in=[o.pk for o in orgs]).only(*FIELDS)}
+    assert fetched.keys() == expected.keys()
+    for pk, org in fetched.items():
+        assert (org.name, org.org_number, org.home_area_id, org.updated_at) == (
+            expected[pk].name,
+            expected[pk].org_number,
+            expected[pk].home_area_id,
+            expected[pk].updated_at,
+        )
+        assert org.updated_at.tzinfo is not None
+        assert org.get_deferred_fields() == expected[pk].get_deferred_fields()
+
+
+def test_fetch_by_ids_loads_a_deferred_field_on_access_and_ignores_unknown_ids():
+    org = OrganisationFactory(legal_form="foundation")
+    import uuid
+
+    [fetched] = fetch_by_ids(Organisation, FIELDS, [org.pk, uuid.uuid4()])
+    assert "legal_form" in fetched.get_deferred_fields()
+    assert fetched.legal_form == "foundation"
+    assert fetch_by_ids(Organisation, FIELDS, []) == []
+
+
+def test_fetch_links_gives_each_organisations_category_ids():
+    health, culture = Category.objects.get(code="health"), Category.objects.get(code="culture")
+    one = OrganisationFactory(categories=[health, culture])
+    two = OrganisationFactory(categories=[health])
+    OrganisationFactory(categories=[culture])  # not asked for
+    pairs = fetch_links(Organisation.categories.through, "organisation", "category", [one.pk, two.pk])
+    assert sorted((str(o), c) for o, c in pairs) == sorted(
+        [(str(one.pk), health.pk), (str(one.pk), culture.pk), (str(two.pk), health.pk)]
+    )
+
+
+def test_count_and_slice_counts_every_row_and_reads_one_slice_in_order():
+    bærum = area("NO", "3201")
+    names = [f"Lag {n:02d}" for n in range(7)]
+    orgs = {name: OrganisationFactory(name=name, areas=[bærum]) for name in names}
+    rows = OrganisationFacet.objects.filter(area=bærum, category__isnull=True).order_by("name")
+    column = OrganisationFacet._meta.get_field("organisation")
+    total, ids = count_and_slice(rows.values_list("organisation_id", flat=True), column, 2, 3)
+    assert (total, ids) == (7, [orgs[n].pk for n in names[2:5]])
+    assert count_and_slice(rows.values_list("organisation_id", flat=True), column, 7, 3) == (7, [])
+    assert count_and_slice(rows.none().values_list("organisation_id", flat=True), column, 0, 3) == (0, [])
