@@ -97,9 +97,9 @@ def areas_cached() -> list[Area]:
     return refcache.cached("areas.tree", lambda: tree_order(list(Area.objects.only(*TREE_FIELDS))))
 
 
-def areas_by_id() -> dict[str, Area]:
-    """Every area by its id as text (str(uuid)), from the reference cache."""
-    return refcache.cached("areas.by_id", lambda: {str(a.pk): a for a in areas_cached()})
+def areas_by_id() -> dict[uuid.UUID, Area]:
+    """Every area by its id, from the reference cache."""
+    return refcache.cached("areas.by_id", lambda: {a.pk: a for a in areas_cached()})
 
 
 def areas_by_path() -> dict[str, Area]:
@@ -115,7 +115,7 @@ def coarse_areas_cached() -> list[Area]:
 def area_cached(pk) -> Area | None:
     """One area from the reference cache; None for an unknown or malformed id."""
     try:
-        key = str(uuid.UUID(str(pk)))
+        key = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
     except ValueError:
         return None
     return areas_by_id().get(key)

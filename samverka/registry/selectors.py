@@ -343,12 +343,12 @@ def _page_items(ids: list) -> list[Organisation]:
     found = {o.pk: o for o in fetch_by_ids(Organisation, PAGE_FIELDS, ids)}
     organisations = [found[pk] for pk in ids if pk in found]
     areas = areas_by_id()
-    if any(o.home_area_id and str(o.home_area_id) not in areas for o in organisations):
+    if any(o.home_area_id and o.home_area_id not in areas for o in organisations):
         refcache.clear()  # an area created since the cache was filled (ids from the database, not from input)
         areas = areas_by_id()
     home_area = Organisation.home_area.field
     for org in organisations:
-        home_area.set_cached_value(org, areas.get(str(org.home_area_id)) if org.home_area_id else None)
+        home_area.set_cached_value(org, areas.get(org.home_area_id) if org.home_area_id else None)
     return _with_categories(organisations)
 
 
