@@ -12,6 +12,7 @@ configuration (names weighted A), and a `facets` text array, each with a GIN ind
 Facets are the finder's filters as tokens (organisation, areas, municipalities of the locations, categories,
 target groups, languages offered, cost, vouchers, access mode, weekdays, age limits): the index answers a search
 with its filters in one query and stops at the first matches it needs, instead of joining every match.
+On SQLite the facets column also holds the stems of the names (see name_token).
 Areas also give a token for each area they lie in ("b": an area served, "k": a place's municipality, from the
 areas' materialised paths), so "in this county" is one token rather than one per municipality; a change to the
 area tree (a data migration) needs `samverka reindex`.
@@ -33,6 +34,7 @@ CHUNK = 2000
 BODY_FIELDS = ("summary", "description", "eligibility")
 # Every indexed service carries this token, so a filter made only of exclusions (age) has something to start from.
 EVERY = "p1"
+# SQLite: each stem of a name is also a token of the facets column, "q" + language + stem (see name_token).
 MAX_AGE_TOKEN = 121
 AreasServed = Service.areas.through
 Categories = Service.categories.through
@@ -58,6 +60,12 @@ def token(prefix: str, value) -> str:
     if isinstance(value, uuid.UUID):
         return prefix + value.hex
     return prefix + str(value).encode().hex()
+
+
+def name_token(lang: str, stem: str) -> str:
+    """SQLite: a stem of a service's name in `lang` as a token of the facets column. "Every word in the name"
+    then reads these short doclists, instead of every row holding the word in any column to check its column."""
+    return f"q{lang}{stem}"
 
 
 def age_token(prefix: str, age: int) -> str:
@@ -287,10 +295,13 @@ def _sqlite_rows(docs: list[Document], stems: _Stems) -> list[list]:
     rows = []
     for doc in docs:
         row: list = [sqlite_rowid(doc.pk), doc.pk]
+        names: list[str] = []
         for lang in text.LANGUAGES:
             name, body = doc.texts.get(lang, ([], []))
-            row += [stems.join(lang, name), stems.join(lang, body)]
-        row.append(" ".join(doc.facets))
+            name_stems = stems.join(lang, name)
+            row += [name_stems, stems.join(lang, body)]
+            names += [name_token(lang, stem) for stem in name_stems.split()]
+        row.append(" ".join([*doc.facets, *names]))
         rows.append(row)
     return rows
 

@@ -18,7 +18,7 @@ from django.db.models.functions import Length
 
 from ..models import SearchWord
 from . import text
-from .index import FTS_TABLE, TSV_TABLE, sqlite_rowid
+from .index import FTS_TABLE, TSV_TABLE, name_token, sqlite_rowid
 
 NAME_WEIGHT = 10.0
 # bm25 weights of the FTS5 columns: service_id, then name and body per language, then facets.
@@ -54,10 +54,14 @@ def _sqlite_match(groups: list[list[str]], names_only: bool = False) -> str | No
         parts = []
         for group in groups:
             alternatives = sorted({s for w in group for s in text.stems(lang, [w])})
+            if names_only:
+                alternatives = [name_token(lang, a) for a in alternatives]
             if alternatives:
                 parts.append("(" + " OR ".join(_fts_term(a) for a in alternatives) + ")")
         if parts:
-            columns = f"{lang}_name" if names_only else f"{lang}_name {lang}_body"
+            # Names alone: their stems as tokens of the facets column (index.name_token), the same match as the
+            # name column's words but read from short doclists.
+            columns = "facets" if names_only else f"{lang}_name {lang}_body"
             clauses.append(f"{{{columns}}} : (" + " AND ".join(parts) + ")")
     return " OR ".join(clauses) or None
 
