@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from samverka.audit.models import AuditEvent
 from samverka.registry.importers import ImportFileError, default_rejects_path, organisations_import
 from samverka.registry.importers.base import Upserter
-from samverka.registry.models import LegalForm, Organisation, OrganisationStatus
+from samverka.registry.models import LegalForm, Organisation, OrganisationFacet, OrganisationStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,41 @@ def test_rejects_go_where_asked(mixed, tmp_path):
 def test_default_rejects_path_sits_beside_the_input():
     assert default_rejects_path("/data/enheter.csv.gz") == Path("/data/enheter.rejects.csv")
     assert default_rejects_path("/data/scb_bulkfil.txt") == Path("/data/scb_bulkfil.rejects.csv")
+
+
+def test_a_batch_of_changed_rows_updates_every_field_and_moves_the_home_area(sample, tmp_path):
+    run(sample)
+    with open(sample, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    assert header is not None
+    for row in rows:
+        row["navn"] += " NY"
+        if row["organisasjonsnummer"] == "922134634":
+            row["forretningsadresse.kommunenummer"] = "0301"  # from Grue to Oslo
+            row["hjemmeside"] = "www.vestsiden.example"
+    changed = tmp_path / "changed.csv"
+    with open(changed, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, header, quoting=csv.QUOTE_ALL)
+        writer.writeheader()
+        writer.writerows(rows)
+
+    result = run(changed, batch_size=50)
+
+    assert result.counts["updated"] == 181
+    assert not Organisation.objects.exclude(name__endswith=" NY").exists()
+    org = Organisation.objects.get(country="NO", org_number="922134634")
+    assert (org.name, org.home_area.code, org.website) == (
+        "VESTSIDEN UNGDOMSLAG NY",
+        "0301",
+        "https://www.vestsiden.example",
+    )
+    assert org.street_address == "c/o Harry Aastad, Holmen 92"
+    assert org.updated_at == org.source_updated_at
+    assert set(org.areas.values_list("code", flat=True)) == {"3417", "0301"}
+    facet_areas = set(OrganisationFacet.objects.filter(organisation=org).values_list("area__code", flat=True))
+    assert {"3417", "0301"} <= facet_areas
+    assert set(OrganisationFacet.objects.filter(organisation=org).values_list("name", flat=True)) == {org.name}
 
 
 def test_small_batches_give_the_same_result(sample):
