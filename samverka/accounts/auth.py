@@ -1,5 +1,6 @@
 """API authentication: a browser session (with CSRF, and MFA for staff) or a personal API token."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -40,3 +41,19 @@ class TokenAuth(HttpBearer):
 
 
 api_auth = [TokenAuth(), SessionAuth()]
+
+
+def public_api_actor(request):
+    """Who calls a public operation (declared without security, so django-ninja reads no credentials for it):
+    the holder of a valid API token in the Authorization header, else the session's user (staff only once they
+    have passed MFA in this session, as on the other operations), else an anonymous visitor. A bad token counts as
+    no token: the answer is then what anyone may read."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return TokenAuth().authenticate(request, token.strip()) or AnonymousUser()
+    user = request.user
+    # is_verified() is added to the user by django_otp's OTPMiddleware; the stubs do not know it.
+    if user.is_authenticated and access_for(user).is_staff_role and not user.is_verified():  # type: ignore[attr-defined]
+        return AnonymousUser()
+    return user

@@ -158,3 +158,22 @@ def test_moderator_sees_pending_comments_on_the_section_page(client):
     assert "Venter" not in client.get(reverse("dialogue:hearing_section", args=[h.pk, 1])).text
     staff_login(client, world.coordinator)
     assert "Venter" in client.get(reverse("dialogue:hearing_section", args=[h.pk, 1])).text
+
+
+def test_public_api_reads_know_a_tokens_holder():
+    """Public operations declare no security; a token still counts: the forum's own coordinator reads the closed
+    forum with a token, a bad token reads as anonymous (404)."""
+    from django.test import Client
+
+    from samverka.accounts.services import api_token_create
+
+    from .factories import make_world
+
+    world = make_world(is_public=False)
+    _token, raw = api_token_create(actor=world.coordinator, user=world.coordinator, name="sync")
+    client = Client()
+    url = f"/api/v1/dialogue/forums/{world.forum.pk}"
+    assert client.get(url).status_code == 404
+    assert client.get(url, HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    assert client.get(f"{url}/meetings", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION="Bearer svk_not-a-real-token").status_code == 404
