@@ -35,6 +35,44 @@ def test_generate_twice_adds_without_clashing_numbers():
     assert Organisation.objects.count() == 60
 
 
+def test_generate_reads_the_numbers_already_taken_window_by_window(monkeypatch):
+    from samverka.registry import generate
+
+    generate_organisations(40, seed=1)
+    monkeypatch.setattr(generate, "NUMBER_WINDOW", 7)
+    windows: list[int] = []
+    real = generate._taken_numbers
+
+    def counting(country):
+        taken = real(country)
+
+        def lookup(low, high):
+            found = taken(low, high)
+            windows.append(len(found))
+            return found
+
+        return lookup
+
+    monkeypatch.setattr(generate, "_taken_numbers", counting)
+    generate_organisations(40, seed=1)  # same seed: same starting numbers, all taken by the first run
+
+    assert Organisation.objects.count() == 80
+    assert len(windows) > 3 and max(windows) <= 7
+
+
+def test_generate_gives_the_connection_its_page_cache_back():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        generate_organisations(5, seed=2)
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
+
+
 def test_generate_command_prints_a_summary(capsys):
     call_command("generate", "--organisations", "25", "--seed", "9")
 
