@@ -8,7 +8,7 @@ runs in its own process; its peak resident set (ru_maxrss from wait4) is read wh
 separate process first so they do not count. Writes bench/results/memory.json.
 
 The import runs into the database `generate` filled, so some of its rows already exist there (the two seeds draw
-overlapping Norwegian numbers) and go through the update path; each command's last line of output (for the
+overlapping Norwegian numbers) and go through the update path; each command's last lines of output (for the
 import: created / updated counts) is kept with its figures. `--sizes 30000 300000 1000000` adds a larger size
 (about an hour more on the 2-core machine).
 
@@ -60,7 +60,7 @@ def import_counts(run: dict) -> str:
 
 
 def run_measured(env: dict[str, str], *args: str) -> dict:
-    """Run one `samverka` command; return its wall time, peak RSS in MB and last line of output."""
+    """Run one `samverka` command; return its wall time, peak RSS in MB and last two lines of output."""
     started = time.perf_counter()
     # Files, not pipes: nothing is read while the command runs, so a full pipe could never block it.
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -75,7 +75,7 @@ def run_measured(env: dict[str, str], *args: str) -> dict:
     if process.returncode != 0:
         raise SystemExit(f"samverka {' '.join(args)} failed:\n{stderr[-2000:]}")
     lines = [line.strip() for line in stdout.splitlines() if line.strip() and not line.startswith(" ")]
-    return {"seconds": round(seconds, 1), "peak_mb": round(usage.ru_maxrss / 1024, 1), "output": lines[-1:]}
+    return {"seconds": round(seconds, 1), "peak_mb": round(usage.ru_maxrss / 1024, 1), "output": lines[-2:]}
 
 
 def measure(size: int, workdir: Path) -> dict:
