@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field as NinjaField
 from ninja import Query, Router, Schema, Status
 
+from samverka.accounts.auth import public_api_actor
 from samverka.areas.models import Area
 from samverka.core.pagination import MAX_PAGE_SIZE, page_url
 from samverka.registry import selectors as registry_selectors
@@ -87,7 +88,7 @@ def list_services(request: HttpRequest, params: Query[FinderIn]):
 
 @router.get("/services/{pk}", response=ServiceOut, auth=None)
 def get_service(request: HttpRequest, pk: uuid.UUID):
-    service, _preview = selectors.service_get_public(actor=request.user, pk=pk)
+    service, _preview = selectors.service_get_public(actor=public_api_actor(request), pk=pk)
     return _service_out(service)
 
 
