@@ -6,7 +6,8 @@
    languages with bulk inserts (categories, areas served, languages offered, weekly schedules) — no index yet.
 2. Time `samverka reindex` (the full index build: FTS5 stems on SQLite, tsvectors on PostgreSQL).
 3. Serve with gunicorn (production settings) and load /healthz, then the finder with varied real-word queries in
-   nb, sv, fi and en, with and without filters (bench.load, one URL after the other; their requests are summed).
+   nb, sv, fi and en, with and without filters (bench.load, one URL after the other; their requests are summed), in
+   alternating rounds (`--rounds`, default 2), the best round of each side kept.
 4. Write bench/results/catalogue.json (catalogue-postgresql.json on PostgreSQL) and regenerate docs/benchmarks.md.
 """
 
@@ -161,6 +162,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", 20)))
     parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best of each side is kept")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--reuse-index", action="store_true", help="skip the timed reindex (index already built)")
     args = parser.parse_args()
@@ -205,8 +207,16 @@ def main() -> None:
             unloaded[label] = round((time.perf_counter() - start) * 1000, 1)
             if status != 200:
                 raise SystemExit(f"{path} answered {status}: {body[:300]!r}")
-        healthz = load(base + "/healthz", {}, args.threads, args.duration, args.warmup)
-        finder = {label: load(base + path, {}, args.threads, per_url, args.warmup) for label, path in urls}
+        # Alternating rounds, the best of each side kept: on a shared machine a burst of other work then does not
+        # fall on one side of the ratio only.
+        healthz_rounds, finder_rounds = [], []
+        for _ in range(args.rounds):
+            healthz_rounds.append(load(base + "/healthz", {}, args.threads, args.duration, args.warmup))
+            finder_rounds.append(
+                {label: load(base + path, {}, args.threads, per_url, args.warmup) for label, path in urls}
+            )
+        healthz = max(healthz_rounds, key=lambda r: r["throughput_rps"])
+        finder = max(finder_rounds, key=lambda f: sum(r["requests"] for r in f.values()))
         rss = worker_peak_rss_mb(server.pid)
     finally:
         stop(server)
@@ -230,7 +240,16 @@ def main() -> None:
         ],
         "data": data,
         "server": {"workers": WORKERS, "threads": THREADS, "settings": "config.settings.prod"},
-        "load": {"threads": args.threads, "healthz_s": args.duration, "per_finder_url_s": per_url},
+        "load": {
+            "threads": args.threads,
+            "healthz_s": args.duration,
+            "per_finder_url_s": per_url,
+            "rounds": args.rounds,
+        },
+        "rounds_rps": {
+            "healthz": [r["throughput_rps"] for r in healthz_rounds],
+            "finder": [round(sum(r["requests"] for r in f.values()) / (per_url * len(urls)), 1) for f in finder_rounds],
+        },
         "timings_s": timings,
         "results": {"healthz": healthz, "finder": finder},
         "finder_rps": finder_rps,
