@@ -177,7 +177,7 @@ def _insert(name: str, model) -> str:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     returning = [connection.ops.quote_name(f.column) for f in fields if (model, f.attname) in EXPRESSIONS]
     return (
-        f"{name} AS (INSERT INTO {table} ({columns}) SELECT {', '.join(values)} "  # noqa: S608 (names from the models)
+        f"{name} AS (INSERT INTO {table} ({columns}) SELECT {', '.join(values)} "  # noqa: S608 (names from the models)  # nosec B608
         f"FROM u, jsonb_populate_recordset(NULL::{table}, %s::jsonb) r"
         + (f" RETURNING {', '.join(returning)})" if returning else ")")
     )
@@ -194,7 +194,7 @@ def statement() -> str:
             for name, model in (("t", LedgerTransaction), ("e", LedgerEntry), ("c", Claim), ("a", AuditEvent))
         )
         _STATEMENT.append(
-            f"WITH v AS ({GUARD}),\n"  # noqa: S608 (fixed text and the models' names; every value is a parameter)
+            f"WITH v AS ({GUARD}),\n"  # noqa: S608 (fixed text and the models' names; every value is a parameter)  # nosec B608
             "u AS (UPDATE vouchers_ledgeraccount SET balance_minor = balance_minor - %s "
             f"WHERE id = (SELECT account_id FROM v) AND balance_minor >= %s RETURNING balance_minor),\n{inserts}"
             "\nSELECT c.seq, u.balance_minor FROM c, u"
