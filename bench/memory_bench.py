@@ -99,6 +99,7 @@ def measure(size: int, workdir: Path) -> dict:
     }
     out = {name: run_measured(env, *args) for name, args in commands.items()}
     csv.unlink(missing_ok=True)
+    csv.with_name(f"{csv.stem}.rejects.csv").unlink(missing_ok=True)
     for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         path.unlink(missing_ok=True)
     return out
