@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, AreaKind
+from samverka.core.widgets import QuickCheckboxInput, QuickNumberInput, QuickTextInput
 from samverka.registry.models import TargetGroup
 
 from .models import (
@@ -139,40 +140,6 @@ class AreaSelect(QuickSelect):
     """The area select, from the options rendered once (see finder_choices)."""
 
     mark_blank = False
-
-
-def _attributes(attrs: dict) -> SafeString:
-    """HTML attributes in their order, as Django's attrs.html writes them (True: the name alone; False: left out)."""
-    return mark_safe(  # nosec B308 B703 (each part is built by format_html)
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-            for name, value in attrs.items()
-            if value is not False
-        )
-    )
-
-
-class QuickInputMixin:
-    """Writes the <input> in Python, as Django's input.html does, instead of through two templates."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        value_attribute = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
-        return format_html(
-            '<input type="{}" name="{}"{}{}>', widget["type"], name, value_attribute, _attributes(widget["attrs"])
-        )
-
-
-class QuickTextInput(QuickInputMixin, forms.TextInput):
-    pass
-
-
-class QuickNumberInput(QuickInputMixin, forms.NumberInput):
-    pass
-
-
-class QuickCheckboxInput(QuickInputMixin, forms.CheckboxInput):
-    pass
 
 
 class FinderForm(forms.Form):

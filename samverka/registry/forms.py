@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from samverka.areas.models import Area, Country
 from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
 from samverka.core.html import esc, options_html
+from samverka.core.widgets import QuickTextInput
 
 from .models import LegalForm, OrganisationStatus
 from .selectors import categories_cached, target_groups_cached
@@ -32,7 +33,10 @@ class ListSelect(forms.Select):
 
 class FilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Name or number"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+        label=_("Name or number"),
+        required=False,
+        max_length=200,
+        widget=QuickTextInput(attrs={"type": "search"}),
     )
     area = forms.ChoiceField(label=_("Area (includes the areas below it)"), required=False, widget=ListSelect)
     category = forms.ChoiceField(label=_("Category"), required=False, widget=ListSelect)
