@@ -308,8 +308,9 @@ def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, pag
 
 
 def _facet_page(rows: QuerySet, page: Any, page_size: Any) -> Page:
-    """A page from the facet index: its total (COUNT over one range of the index), the page's ids (the same
-    range with LIMIT), then the rows; a page past the end shows the last page.
+    """A page from the facet index: its total (COUNT over one range of the index) and the page's ids (the same
+    range with LIMIT) from one statement compiled once and run twice, then the rows; a page past the end shows the
+    last page.
 
     Two reads of the index rather than one with COUNT(*) OVER (): the window buffers every matching row before
     the first is returned, which cost more than reading the range twice.
