@@ -48,7 +48,7 @@ def _actor_fields(actor) -> dict[str, Any]:
     return {"actor": actor, "actor_label": actor.email}
 
 
-def audit_record(
+def audit_event(
     *,
     actor,
     action: str,
@@ -59,11 +59,13 @@ def audit_record(
     organisation_id: Any = None,
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
+    """The audit row for these arguments, not yet saved (`audit_record` saves it; the voucher claim statement
+    inserts it together with the claim)."""
     ctx = request_context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id if object_id is not None else obj.pk
-    return AuditEvent.objects.create(
+    return AuditEvent(
         **_actor_fields(actor),
         action=action,
         object_type=object_type or "",
@@ -75,6 +77,13 @@ def audit_record(
         request_id=ctx.request_id,
         ip=ctx.ip,
     )
+
+
+def audit_record(**kwargs: Any) -> AuditEvent:
+    """Write one audit row (arguments as `audit_event`)."""
+    event = audit_event(**kwargs)
+    event.save(force_insert=True)
+    return event
 
 
 def access_record(

@@ -28,8 +28,6 @@ from django.db import connection, transaction
 from django.db.models.base import DEFERRED
 
 from samverka.audit.models import AuditEvent
-from samverka.audit.services import _actor_fields, _plain
-from samverka.core import request_context
 
 from ..ledger import LedgerError
 from ..models import (
@@ -143,23 +141,6 @@ def read_for_claim(voucher_id, organisation_ids, key: str) -> Voucher | None:
     )
     voucher.has_lines, voucher.prior_id, voucher.payable_id, voucher.receivable_id = row[22:26]  # type: ignore[attr-defined]
     return voucher
-
-
-def audit_event(*, actor, action, obj, area_id, organisation_id, changes) -> AuditEvent:
-    """The row `audit_record(...)` writes with these arguments, not yet saved."""
-    ctx = request_context.current()
-    return AuditEvent(
-        **_actor_fields(actor),
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_label=str(obj)[:300],
-        area_id=area_id,
-        organisation_id=organisation_id,
-        changes=_plain(changes or {}),
-        request_id=ctx.request_id,
-        ip=ctx.ip,
-    )
 
 
 def _columns(model) -> list:

@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverka.audit.services import audit_record
+from samverka.audit.services import audit_event, audit_record
 from samverka.core.errors import ConflictError, NotFound, ValidationError
 
 from .. import ledger, permissions
@@ -419,7 +419,7 @@ def _create_in_one_statement(
     plan = _plan(current, organisation_ids, service_date, units, unit_price, amount, line_id)
     tx, entries, deltas = ledger.prepare(actor=actor, **_ledger_lines(current, plan))
     claim = _claim(actor, current, plan, tx, key, digest, note)
-    event = claim_sql.audit_event(**_audit(actor, current, plan, claim))
+    event = audit_event(**_audit(actor, current, plan, claim))
     if not claim_sql.write_claim(
         current, tx, entries, deltas, claim, event, key=key, organisation_ids=organisation_ids
     ):

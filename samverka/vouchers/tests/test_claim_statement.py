@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from samverka.audit.models import AuditEvent
+from samverka.audit.services import audit_event
 from samverka.core.errors import ConflictError
 from samverka.vouchers import ledger, permissions, services
 from samverka.vouchers.models import Claim, LedgerEntry, LedgerTransaction
@@ -37,7 +38,7 @@ def _read_and_plan(world, units="1", key="k1"):
     plan = claims._plan(current, orgs, YESTERDAY, units, None, None, None)
     tx, entries, deltas = ledger.prepare(actor=world.provider_user, **claims._ledger_lines(current, plan))
     claim = claims._claim(world.provider_user, current, plan, tx, key, "digest", "")
-    event = claim_sql.audit_event(**claims._audit(world.provider_user, current, plan, claim))
+    event = audit_event(**claims._audit(world.provider_user, current, plan, claim))
 
     def write():
         return claim_sql.write_claim(current, tx, entries, deltas, claim, event, key=key, organisation_ids=orgs)
