@@ -18,19 +18,14 @@ from django.db import transaction
 from django.test import Client
 from django.urls import resolve
 
-from samverka.accounts.models import User
 from samverka.accounts.tests.factories import (
-    grant_area_role,
-    grant_organisation_role,
-    make_user,
     plain_login,
     staff_login,
 )
 from samverka.audit.models import AuditEvent
-from samverka.registry.demo import ADMIN_EMAIL
-from samverka.registry.models import Organisation
 
 from .crawl import Form, crawl
+from .roles import STAFF, role_users
 
 pytestmark = pytest.mark.django_db
 
@@ -116,27 +111,10 @@ START = [
 
 
 def _clients() -> dict[str, Client]:
-    from samverka.areas.models import Area
-
-    akershus = Area.objects.get(country="NO", kind="county", code="32")
-    org = Organisation.objects.filter(roles__user__email="ngo.akershus@samverka.example").first()
-    member = make_user("matrix.member@samverka.example")
-    grant_organisation_role(member, org, "member")
-    viewer = make_user("matrix.viewer@samverka.example")
-    grant_area_role(viewer, akershus, "viewer")
-    users = {
-        "ngo_member": (member, plain_login),
-        "ngo_admin": (User.objects.get(email="ngo.akershus@samverka.example"), plain_login),
-        "viewer": (viewer, plain_login),
-        "officer": (User.objects.get(email="officer.akershus@samverka.example"), staff_login),
-        "coordinator_own": (User.objects.get(email="coordinator.akershus@samverka.example"), staff_login),
-        "coordinator_other": (User.objects.get(email="coordinator.varmland@samverka.example"), staff_login),
-        "platform_admin": (User.objects.get(email=ADMIN_EMAIL), staff_login),
-    }
     clients = {"anonymous": Client(raise_request_exception=False)}
-    for role, (user, login) in users.items():
+    for role, user in role_users("matrix").items():
         clients[role] = Client(raise_request_exception=False)
-        login(clients[role], user)
+        (staff_login if role in STAFF else plain_login)(clients[role], user)
     return clients
 
 

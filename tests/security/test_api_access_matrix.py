@@ -24,13 +24,12 @@ from django.test import Client
 from django.utils import timezone
 
 from samverka.accounts.models import ApiToken, User, hash_token
-from samverka.accounts.tests.factories import grant_area_role, grant_organisation_role, make_user
 from samverka.areas.models import Area
 from samverka.audit.models import AuditEvent
-from samverka.registry.demo import ADMIN_EMAIL
 from samverka.registry.models import Organisation
 from samverka.registry.tests.factories import valid_number
 
+from .roles import role_users
 from .test_access_matrix import DOC, ROLES
 
 pytestmark = pytest.mark.django_db
@@ -153,24 +152,6 @@ REFUSED_AS_INVALID = {"POST /api/v1/registry/organisations · own", "POST /api/v
 def _token(user) -> tuple[str, ApiToken]:
     raw = ApiToken.generate_raw()
     return raw, ApiToken.objects.create(user=user, name="api matrix", token_hash=hash_token(raw), last_four=raw[-4:])
-
-
-def _users() -> dict[str, User]:
-    akershus = Area.objects.get(country="NO", kind="county", code="32")
-    org = Organisation.objects.filter(roles__user__email="ngo.akershus@samverka.example").first()
-    member = make_user("api.matrix.member@samverka.example")
-    grant_organisation_role(member, org, "member")
-    viewer = make_user("api.matrix.viewer@samverka.example")
-    grant_area_role(viewer, akershus, "viewer")
-    return {
-        "ngo_member": member,
-        "ngo_admin": User.objects.get(email="ngo.akershus@samverka.example"),
-        "viewer": viewer,
-        "officer": User.objects.get(email="officer.akershus@samverka.example"),
-        "coordinator_own": User.objects.get(email="coordinator.akershus@samverka.example"),
-        "coordinator_other": User.objects.get(email="coordinator.varmland@samverka.example"),
-        "platform_admin": User.objects.get(email=ADMIN_EMAIL),
-    }
 
 
 def _other_dialogue(coordinator, varmland) -> dict[str, str]:
@@ -301,7 +282,7 @@ def _objects(users: dict[str, User]) -> dict[str, dict[str, str]]:
 @pytest.fixture
 def world():
     call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    users = _users()
+    users = role_users("api.matrix")
     tokens = {role: _token(user) for role, user in users.items()}
     objects = _objects(users)
     other_user = User.objects.get(email="officer.varmland@samverka.example")
