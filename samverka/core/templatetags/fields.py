@@ -1,7 +1,6 @@
-"""`{% form_field field %}`: the markup of includes/field.html written in Python, for forms on busy pages.
-
-The same label, required mark, help text (its id is the one Django's widgets point aria-describedby at), errors
-and widget as the include, without rendering a template per field.
+"""`{% form_field field %}`: a form field's wrapper written in Python — label, required mark, help text (its id is
+the one Django's widgets point aria-describedby at), errors and widget — without rendering a template per field.
+includes/field.html is this tag, so every form shares the one markup.
 """
 
 from django import template
