@@ -29,6 +29,11 @@ def clamp_page(value: Any) -> int:
     return max(1, min(page, 10_000_000))
 
 
+def last_page(count: int, size: int) -> int:
+    """The number of the last page of `count` items, `size` a page (1 when there are none)."""
+    return max(1, -(-count // size))
+
+
 @dataclass
 class Page:
     items: Sequence[Any]
@@ -38,7 +43,7 @@ class Page:
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.count // self.size))
+        return last_page(self.count, self.size)
 
     @property
     def has_next(self) -> bool:
@@ -61,8 +66,7 @@ def paginate(queryset: QuerySet | Sequence, page: Any, page_size: Any = DEFAULT_
     size = clamp_page_size(page_size)
     number = clamp_page(page)
     count = queryset.count() if isinstance(queryset, QuerySet) else len(queryset)
-    last = max(1, -(-count // size))
-    number = min(number, last)
+    number = min(number, last_page(count, size))
     offset = (number - 1) * size
     return Page(items=list(queryset[offset : offset + size]), number=number, size=size, count=count)
 

@@ -21,7 +21,7 @@ from samverka.areas.selectors import area_cached, areas_by_id, areas_cached
 from samverka.audit.models import AuditEvent
 from samverka.audit.services import audit_record
 from samverka.core import refcache
-from samverka.core.pagination import Page, clamp_page, clamp_page_size, paginate
+from samverka.core.pagination import Page, clamp_page, clamp_page_size, last_page, paginate
 from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links
 
 from . import permissions
@@ -319,8 +319,7 @@ def _facet_page(rows: QuerySet, page: Any, page_size: Any) -> Page:
     ids_in_order = rows.values_list("organisation_id", flat=True)
     column = OrganisationFacet._meta.get_field("organisation")
     count, ids = count_and_slice(ids_in_order, column, (number - 1) * size, size)
-    last = max(1, -(-count // size))
-    if number > last:  # past the end: the last page
+    if number > (last := last_page(count, size)):  # past the end: the last page
         number = last
         count, ids = count_and_slice(ids_in_order, column, (number - 1) * size, size) if count else (0, [])
     return Page(items=_page_items(ids), number=number, size=size, count=count)
