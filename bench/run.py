@@ -41,7 +41,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def ensure_database(database_url: str) -> None:
+    """Create the PostgreSQL database a benchmark names when it does not exist yet (SQLite creates its own file)."""
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def bench_env(database_url: str) -> dict[str, str]:
+    ensure_database(database_url)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.prod",
