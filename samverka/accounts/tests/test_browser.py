@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from samverka.accounts.services import api_token_create, invitation_create, invitation_token
 from samverka.core.testing import session_cookie_name, session_for
@@ -70,5 +71,6 @@ def test_account_pages_are_accessible(page, browser_context, live_server):
     )
     page.goto("/accounts/mfa/recovery-codes/")
     page.get_by_role("button", name="Make new recovery codes").click()
-    assert page.locator(".recovery-codes li").count() == 10
+    # expect() waits for the answer to the form's POST; count() would read whichever page is there at that instant.
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
     assert not problems, "\n" + "\n".join(problems)
