@@ -59,6 +59,16 @@ def bounds() -> dict[str, str]:
     }
 
 
+def catalogue_bounds() -> dict[str, str]:
+    """What holds the HSDS exchange commands' memory to a constant (reindex is described by its own owner)."""
+    return {
+        "export-hsds": "batches of 500 services written item by item as they are built; kept across services: "
+        "only the ids of shared rows (organisations, locations, terms)",
+        "import-hsds": "the file read object by object (once to check it, again to import); kept across "
+        "services: the dataset's organisation ids and a cache of 500 organisations",
+    }
+
+
 def import_counts(run: dict) -> str:
     found = re.search(r"(\d+) created, (\d+) updated", " ".join(run.get("output", [])))
     return f"{int(found.group(1)):,} created + {int(found.group(2)):,} updated" if found else "?"
@@ -168,6 +178,7 @@ def catalogue_summary(runs: dict, sizes: list[int]) -> tuple[dict, list[str]]:
             f"`samverka {name}`: peak RSS "
             + ", ".join(f"{runs[str(s)][name]['peak_mb']} MB at {s:,} services" for s in sizes)
             + f" (growth ×{growth[name]}; {constant})"
+            + (f"; bounded by {catalogue_bounds()[name]}" if name in catalogue_bounds() else "")
         )
     return growth, summary
 

@@ -8,6 +8,7 @@ Norwegian, Swedish or Finnish number and a home area is given (--area). Services
 """
 
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from ..services.state import apply_state, clean_state, empty_state, service_stat
 from . import mapping
 from .reader import Dataset
 
+ORGANISATION_CACHE = 500
 SCHEMES = {"NO-BRC": "NO", "SE-ON": "SE", "SE-BLV": "SE", "FI-PRO": "FI"}
 LOCALISED_FROM = {
     "name": "name",
@@ -77,11 +79,15 @@ class Importer:
     def __init__(self, dataset: Dataset, *, language: str, area: Area | None, progress: Callable | None):
         self.dataset, self.language, self.area, self.progress = dataset, language, area, progress
         self.report = ImportReport()
-        self.organisations: dict[str, Organisation | None] = {}
+        # dataset organisation id → our organisation's pk (None: rejected); the objects themselves in a small cache,
+        # so the import holds a few hundred organisations at most, however many the dataset has.
+        self.organisations: dict[str, str | None] = {}
+        self._organisation_objects: OrderedDict[str, Organisation] = OrderedDict()
         self.terms: dict[str, str] = {}  # dataset term id → our code
 
     # Taxonomy ---------------------------------------------------------------------------------------------
     def taxonomy_terms(self) -> None:
+        # one pass over the services for the terms they refer to (a taxonomy's worth, not a dataset's)
         refs = {t["id"]: t for s in self.dataset.services for t in mapping.category_refs(s)}
         for term_id, term in {**self.dataset.taxonomy_terms, **refs}.items():
             if term_id in {mapping.hsds.facet_term_id(f) for f in mapping.hsds.FACETS} or term_id in self.terms:
@@ -147,7 +153,8 @@ class Importer:
     def organisation(self, org: dict | None, org_id: str) -> Organisation | None:
         key = org_id or str((org or {}).get("id"))
         if key in self.organisations:
-            return self.organisations[key]
+            pk = self.organisations[key]
+            return None if pk is None else self._cached_organisation(pk)
         org = org or self.dataset.organizations.get(key) or {"id": key}
         try:
             with transaction.atomic():
@@ -155,7 +162,20 @@ class Importer:
         except RecordError as exc:
             self.report.reject("organization", key, exc.reasons)
             found = None
-        self.organisations[key] = found
+        self.organisations[key] = None if found is None else str(found.pk)
+        if found is not None:
+            self._remember(found)
+        return found
+
+    def _remember(self, organisation: Organisation) -> None:
+        self._organisation_objects[str(organisation.pk)] = organisation
+        self._organisation_objects.move_to_end(str(organisation.pk))
+        if len(self._organisation_objects) > ORGANISATION_CACHE:
+            self._organisation_objects.popitem(last=False)
+
+    def _cached_organisation(self, pk: str) -> Organisation:
+        found = self._organisation_objects.get(pk) or Organisation.objects.get(pk=pk)
+        self._remember(found)
         return found
 
     def _numbers(self, org: dict) -> list[tuple[str, str]]:

@@ -1,17 +1,23 @@
-"""Reading an HSDS 3 dataset into nested service objects (the JSON form), before anything is written.
+"""Reading an HSDS 3 dataset as nested service objects (the JSON form), one service at a time.
 
-A file that cannot be read as a whole (not JSON, not UTF-8, a CSV table without its required columns, no
-services at all) raises HsdsFileError: the import stops before writing. A bad *record* is the importer's business.
+`read_dataset` reads the whole dataset once before anything is written: a file that cannot be read (not JSON, not
+UTF-8, a CSV table without its required columns, no services at all) raises HsdsFileError, so the import stops
+before writing. A bad *record* is the importer's business. Nothing grows with the number of services: the JSON
+form is read again, object by object, while it is imported; the tabular form is parked in a RecordStore and each
+service is joined from there when its turn comes.
 """
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .jsonstream import JsonStreamError, json_items
+from .store import RecordStore, StoredKind
 from .tables import resources
 
 MAX_FILE_BYTES = 2_000_000_000
@@ -23,76 +29,108 @@ class HsdsFileError(ValueError):
 
 @dataclass
 class Dataset:
-    services: list[dict[str, Any]] = field(default_factory=list)
-    organizations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Iterable (again and again) and sized: a list, or a stream that reads the dataset anew each time.
+    services: Any = field(default_factory=list)
+    organizations: Any = field(default_factory=dict)  # id → organization; `get` is all the importer uses
     taxonomies: dict[str, dict[str, Any]] = field(default_factory=dict)
     taxonomy_terms: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+def _not_json(path: Path, msg: str, line: int) -> HsdsFileError:
+    return HsdsFileError(
+        _("%(file)s is not valid JSON (line %(line)s): %(error)s.") % {"file": path.name, "line": line, "error": msg}
+    )
+
+
 def _load_json(path: Path) -> Any:
+    """A small JSON file (datapackage.json) as a whole."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise HsdsFileError(_("%(file)s is not UTF-8 text.") % {"file": path.name}) from None
     except json.JSONDecodeError as exc:
-        raise HsdsFileError(
-            _("%(file)s is not valid JSON (line %(line)s): %(error)s.")
-            % {"file": path.name, "line": exc.lineno, "error": exc.msg}
-        ) from None
+        raise _not_json(path, exc.msg, exc.lineno) from None
 
 
-def _items(data: Any, path: Path) -> list[dict]:
-    """Objects of a list, an API page ({"contents": [...]}) or a single object."""
-    if isinstance(data, dict) and isinstance(data.get("contents"), list):
-        data = data["contents"]
-    if isinstance(data, dict):
-        data = [data]
-    if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
-        raise HsdsFileError(_("%(file)s holds neither HSDS objects nor a list of them.") % {"file": path.name})
-    return data
+def _objects(path: Path) -> Iterator[dict[str, Any]]:
+    """Objects of a list, an API page ({"contents": [...]}) or a single object, read one at a time."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for item in json_items(fh):
+                if not isinstance(item, dict):
+                    raise HsdsFileError(
+                        _("%(file)s holds neither HSDS objects nor a list of them.") % {"file": path.name}
+                    )
+                yield item
+    except UnicodeDecodeError:
+        raise HsdsFileError(_("%(file)s is not UTF-8 text.") % {"file": path.name}) from None
+    except JsonStreamError as exc:
+        raise _not_json(path, exc.msg, exc.lineno) from None
 
 
-def _add_objects(dataset: Dataset, items: list[dict]) -> None:
-    for item in items:
-        if isinstance(item.get("services"), list):  # an organization with its services
-            org = {k: v for k, v in item.items() if k != "services"}
-            if item.get("id"):
-                dataset.organizations[str(item["id"])] = org
-            for service in item["services"]:
-                if isinstance(service, dict):
-                    dataset.services.append({"organization": org, **service})
-        elif isinstance(item.get("service"), dict):  # a service_at_location
-            service = dict(item["service"])
-            sal = {k: v for k, v in item.items() if k != "service"}
-            service.setdefault("service_at_locations", []).append(sal)
-            dataset.services.append(service)
-        elif "taxonomy_id" in item or ("code" in item and "status" not in item and "name" in item):
+def _is_term(item: dict) -> bool:
+    return "taxonomy_id" in item or ("code" in item and "status" not in item and "name" in item)
+
+
+def _services_of(item: dict, dataset: Dataset | None = None) -> Iterator[dict[str, Any]]:
+    """The services one object of a JSON file holds; with `dataset`, its organisations and terms are noted there."""
+    if isinstance(item.get("services"), list):  # an organization with its services
+        org = {k: v for k, v in item.items() if k != "services"}
+        if dataset is not None and item.get("id"):
+            dataset.organizations.store.add("organization", org)
+        for service in item["services"]:
+            if isinstance(service, dict):
+                yield {"organization": org, **service}
+    elif isinstance(item.get("service"), dict):  # a service_at_location
+        service = dict(item["service"])
+        sal = {k: v for k, v in item.items() if k != "service"}
+        service.setdefault("service_at_locations", []).append(sal)
+        yield service
+    elif _is_term(item):
+        if dataset is not None:
             dataset.taxonomy_terms[str(item.get("id"))] = item
-        else:
-            dataset.services.append(item)
+    else:
+        yield item
+
+
+class JsonServices:
+    """The services of a JSON file, read from the file each time they are iterated."""
+
+    def __init__(self, path: Path, dataset: Dataset):
+        self.path = path
+        # The first pass checks the whole file and counts (and notes organisations and terms) before any write.
+        self.count = sum(1 for item in _objects(path) for _service in _services_of(item, dataset))
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for item in _objects(self.path):
+            yield from _services_of(item)
 
 
 def _read_json(path: Path) -> Dataset:
-    dataset = Dataset()
-    files = [path] if path.is_file() else [path / "services.json"]
-    for file in files:
-        if not file.exists():
-            raise HsdsFileError(_("No services.json or datapackage.json in %(dir)s.") % {"dir": path})
-        _add_objects(dataset, _items(_load_json(file), file))
+    store = RecordStore()
+    dataset = Dataset(organizations=StoredKind(store, "organization"))
+    file = path if path.is_file() else path / "services.json"
+    if not file.exists():
+        raise HsdsFileError(_("No services.json or datapackage.json in %(dir)s.") % {"dir": path})
+    dataset.services = JsonServices(file, dataset)
     if path.is_dir():
-        for name in ("organizations", "taxonomies", "taxonomy_terms"):
-            file = path / f"{name}.json"
-            if file.exists():
-                items = _items(_load_json(file), file)
-                getattr(dataset, name).update({str(i.get("id")): i for i in items})
+        for item in _objects(path / "organizations.json") if (path / "organizations.json").exists() else ():
+            if item.get("id"):
+                store.add("organization", item)
+        for name in ("taxonomies", "taxonomy_terms"):
+            if (path / f"{name}.json").exists():
+                getattr(dataset, name).update({str(i.get("id")): i for i in _objects(path / f"{name}.json")})
     return dataset
 
 
-def _read_table(directory: Path, name: str) -> list[dict[str, str]]:
+def _load_table(store: RecordStore, directory: Path, name: str) -> None:
     spec = resources()[name]
     file = directory / spec["path"]
     if not file.exists():
-        return []
+        return
     try:
         with file.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -103,71 +141,86 @@ def _read_table(directory: Path, name: str) -> list[dict[str, str]]:
                     _("%(file)s lacks the required columns: %(columns)s.")
                     % {"file": spec["path"], "columns": ", ".join(missing)}
                 )
-            return [{k: v for k, v in row.items() if k and v not in (None, "")} for row in reader]
+            for row in reader:
+                store.add(name, {k: v for k, v in row.items() if k and v not in (None, "")})
     except UnicodeDecodeError:
         raise HsdsFileError(_("%(file)s is not UTF-8 text.") % {"file": spec["path"]}) from None
     except csv.Error as exc:
         raise HsdsFileError(_("%(file)s is not valid CSV: %(error)s.") % {"file": spec["path"], "error": exc}) from None
 
 
-def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {}
-    for row in rows:
-        if row.get(key):
-            out.setdefault(row[key], []).append(row)
-    return out
+# nested list of a service → table whose rows carry the service's id in `service_id`
+SERVICE_CHILDREN = {
+    "languages": "language",
+    "phones": "phone",
+    "contacts": "contact",
+    "cost_options": "cost_option",
+    "service_areas": "service_area",
+}
+
+
+class PackageServices:
+    """The services of a tabular data package, each joined with its rows from the store when it is reached."""
+
+    def __init__(self, store: RecordStore, dataset: Dataset):
+        self.store, self.dataset = store, dataset
+
+    def __len__(self) -> int:
+        return self.store.count("service")
+
+    def _location(self, location_id: Any) -> dict[str, Any]:
+        found = self.store.get("location", location_id)
+        if found is None:
+            return {"id": location_id}
+        return {
+            **found,
+            "addresses": self.store.where("address", "location_id", found["id"]),
+            "accessibility": self.store.where("accessibility", "location_id", found["id"]),
+        }
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        store, terms = self.store, self.dataset.taxonomy_terms
+        for row in store.rows("service"):
+            sid = row.get("id", "")
+            service: dict[str, Any] = dict(row)
+            for key, table in SERVICE_CHILDREN.items():
+                service[key] = store.where(table, "service_id", sid)
+            service["schedules"] = store.where("schedule", "service_id", sid)
+            service["attributes"] = [
+                {**a, "taxonomy_term": terms.get(a.get("taxonomy_term_id", ""), {})}
+                for a in store.where("attribute", "link_id", sid)
+            ]
+            service["service_at_locations"] = [
+                {
+                    **sal,
+                    "location": self._location(sal.get("location_id")),
+                    "schedules": store.where("schedule", "service_at_location_id", sal.get("id")),
+                }
+                for sal in store.where("service_at_location", "service_id", sid)
+            ]
+            organization = self.dataset.organizations.get(row.get("organization_id"))
+            if organization is not None:
+                service["organization"] = organization
+            yield service
 
 
 def _read_package(directory: Path) -> Dataset:
     package = _load_json(directory / "datapackage.json")
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
         raise HsdsFileError(_("datapackage.json has no list of resources."))
-    t = {name: _read_table(directory, name) for name in resources()}
-    if not t["service"]:
+    store = RecordStore()
+    for name in resources():
+        _load_table(store, directory, name)
+    if not store.count("service"):
         raise HsdsFileError(_("The data package has no services.csv rows."))
-    dataset = Dataset()
-    dataset.taxonomies = {r["id"]: r for r in t["taxonomy"] if r.get("id")}
-    dataset.taxonomy_terms = {r["id"]: r for r in t["taxonomy_term"] if r.get("id")}
-    identifiers = _by(t["organization_identifier"], "organization_id")
-    for row in t["organization"]:
-        dataset.organizations[row["id"]] = {**row, "organization_identifiers": identifiers.get(row["id"], [])}
-    addresses, access = _by(t["address"], "location_id"), _by(t["accessibility"], "location_id")
-    locations = {
-        r["id"]: {**r, "addresses": addresses.get(r["id"], []), "accessibility": access.get(r["id"], [])}
-        for r in t["location"]
-        if r.get("id")
-    }
-    schedules, sal_rows = _by(t["schedule"], "service_id"), _by(t["service_at_location"], "service_id")
-    sal_schedules = _by(t["schedule"], "service_at_location_id")
-    children = {
-        "languages": _by(t["language"], "service_id"),
-        "phones": _by(t["phone"], "service_id"),
-        "contacts": _by(t["contact"], "service_id"),
-        "cost_options": _by(t["cost_option"], "service_id"),
-        "service_areas": _by(t["service_area"], "service_id"),
-    }
-    attributes = _by(t["attribute"], "link_id")
-    for row in t["service"]:
-        sid = row.get("id", "")
-        service: dict[str, Any] = dict(row)
-        for key, index in children.items():
-            service[key] = index.get(sid, [])
-        service["schedules"] = list(schedules.get(sid, []))
-        service["attributes"] = [
-            {**a, "taxonomy_term": dataset.taxonomy_terms.get(a.get("taxonomy_term_id", ""), {})}
-            for a in attributes.get(sid, [])
-        ]
-        service["service_at_locations"] = [
-            {
-                **sal,
-                "location": locations.get(sal.get("location_id", ""), {"id": sal.get("location_id")}),
-                "schedules": sal_schedules.get(sal.get("id", ""), []),
-            }
-            for sal in sal_rows.get(sid, [])
-        ]
-        if row.get("organization_id") in dataset.organizations:
-            service["organization"] = dataset.organizations[row["organization_id"]]
-        dataset.services.append(service)
+
+    def with_identifiers(org: dict) -> dict:
+        return {**org, "organization_identifiers": store.where("organization_identifier", "organization_id", org["id"])}
+
+    dataset = Dataset(organizations=StoredKind(store, "organization", with_identifiers))
+    dataset.taxonomies = {r["id"]: r for r in store.rows("taxonomy") if r.get("id")}
+    dataset.taxonomy_terms = {r["id"]: r for r in store.rows("taxonomy_term") if r.get("id")}
+    dataset.services = PackageServices(store, dataset)
     return dataset
 
 
@@ -182,6 +235,6 @@ def read_dataset(path: Path, fmt: str = "auto") -> Dataset:
     if path.is_dir() and fmt != "json" and (fmt == "csv" or (path / "datapackage.json").exists()):
         return _read_package(path)
     dataset = _read_json(path)
-    if not dataset.services:
+    if not len(dataset.services):
         raise HsdsFileError(_("%(path)s holds no services.") % {"path": path})
     return dataset
