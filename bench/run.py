@@ -45,8 +45,9 @@ def ensure_database(database_url: str) -> None:
     """Create the PostgreSQL database a benchmark names when it does not exist yet (SQLite creates its own file)."""
     if not database_url.startswith(("postgres://", "postgresql://")):
         return
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")

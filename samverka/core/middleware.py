@@ -117,7 +117,12 @@ def _area_default_language(request) -> str | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
-    area = getattr(user, "home_area", None)
+    home_area_id = getattr(user, "home_area_id", None)
+    if home_area_id is None:
+        return None
+    from samverka.areas.selectors import area_cached  # the reference cache: no query per request
+
+    area = area_cached(home_area_id)
     return area.default_language if area else None
 
 

@@ -92,6 +92,15 @@ def test_staff_list_filters_and_htmx_partial(client, coordinator):
     assert 'hx-get="' in full.text and 'aria-sort="descending"' in full.text
 
 
+def test_column_headers_keep_the_filters_drop_the_page_and_toggle_the_sort(client, coordinator):
+    OrganisationFactory(name="Bærum Røde Kors", areas=[area("NO", "3201")])
+    response = client.get(reverse("registry:list"), {"q": "Røde", "area": "", "sort": "name", "page": "1"})
+    text = response.text
+    assert 'href="?q=R%C3%B8de&amp;area=&amp;sort=-name"' in text  # the current column reverses
+    assert 'href="?q=R%C3%B8de&amp;area=&amp;sort=number"' in text
+    assert "page=" not in text.split("<thead>")[1].split("</thead>")[0]
+
+
 def test_export_contains_exactly_the_filtered_rows(client, coordinator):
     for i in range(3):
         OrganisationFactory(name=f"Bærum lag {i}", areas=[area("NO", "3201")])

@@ -1,3 +1,5 @@
+from urllib.parse import quote, urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
@@ -56,14 +58,14 @@ def _filter_areas(user, selected: str):
 def _columns(request, filters):
     """Sortable headers: each links to the same filters sorted by it (again to reverse)."""
     current = filters.sort
+    # The query without page and sort, encoded once (copying the QueryDict per column cost more than the rest).
+    kept = urlencode([(k, v) for k, v in request.GET.lists() if k not in ("page", "sort")], doseq=True)
+    prefix = f"{kept}&" if kept else ""
     columns = []
     for key, label in SORTABLE_COLUMNS:
-        params = request.GET.copy()
-        params.pop("page", None)
-        descending = current == key
-        params["sort"] = f"-{key}" if descending else key
+        sort = f"-{key}" if current == key else key
         state = "ascending" if current == key else "descending" if current == f"-{key}" else ""
-        columns.append({"key": key, "label": label, "query": params.urlencode(), "sort": state})
+        columns.append({"key": key, "label": label, "query": f"{prefix}sort={quote(sort)}", "sort": state})
     return columns
 
 
