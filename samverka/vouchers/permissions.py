@@ -17,6 +17,11 @@ def _authenticated(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def is_active_user(user) -> bool:
+    """Signed in and active: the users whose roles count (as accounts.access.Access.authenticated)."""
+    return _authenticated(user) and bool(getattr(user, "is_active", False))
+
+
 def is_voucher_officer(user, area) -> bool:
     return _authenticated(user) and access_for(user).has_area_role(area, OFFICER_ROLES, Capability.VOUCHERS)
 

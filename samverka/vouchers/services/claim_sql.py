@@ -1,10 +1,11 @@
 """PostgreSQL: a claim in two round trips and no BEGIN/COMMIT (used by services.claims).
 
-1. `read_for_claim`: one read, without a lock, of the voucher with what the claim's checks need (its scheme, chosen
-   provider and account, whether it has budget lines, the id of a claim already under the Idempotency-Key, the
-   provider's payable and the scheme's co-payment receivable). The checks (`claims._plan`, the same as the locked
-   path's) run in Python on it. A refusal is decided from this read — a committed state, as if the claim had come
-   just before any later change — and writes nothing.
+1. `read_for_claim`: one read, without a lock, of the organisations the user claims for (their roles as admin or
+   member, as `permissions.provider_organisation_ids` reads them) and of the voucher with what the claim's checks need
+   (its scheme, chosen provider and account, whether it has budget lines, the id of a claim already under the
+   Idempotency-Key for one of those organisations, the provider's payable and the scheme's co-payment receivable). The
+   checks (`claims._plan`, the same as the locked path's) run in Python on it. A refusal is decided from this read — a
+   committed state, as if the claim had come just before any later change — and writes nothing.
 2. `write_claim`: one statement, which in autocommit is one transaction. It locks the voucher and its account row as
    every change of a voucher does (`decisions.locking_vouchers`: the voucher, then its account, FOR NO KEY UPDATE; a
    concurrent claim waits here and then sees the row as the other left it), finds them as they were read (active,
@@ -15,7 +16,8 @@
 
 The inserted rows are the unsaved instances the locked path would save (ledger.prepare, claims._claim, the row
 audit_record writes), passed as one JSON document per table and turned into rows by jsonb_populate_recordset, so the
-statement's text is fixed (psycopg and PostgreSQL parse it once) and its columns follow the models.
+statement's text is fixed (psycopg converts it once; PostgreSQL plans it at every claim) and its columns follow the
+models.
 """
 
 import json
@@ -27,8 +29,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models.base import DEFERRED
 
+from samverka.accounts.models import OrganisationRole
 from samverka.audit.models import AuditEvent
 
+from .. import permissions
 from ..ledger import LedgerError
 from ..models import (
     Accreditation,
@@ -42,21 +46,24 @@ from ..models import (
 )
 
 READ = """
-SELECT v.id, v.scheme_id, v.status, v.provider_id, v.valid_from, v.valid_to, v.copayment_percent, v.account_id,
+WITH o AS MATERIALIZED (
+    SELECT ARRAY(SELECT r.organisation_id FROM {roles} r WHERE r.user_id = %(user)s AND r.role = ANY(%(roles)s)) AS ids
+)
+SELECT o.ids, v.id, v.scheme_id, v.status, v.provider_id, v.valid_from, v.valid_to, v.copayment_percent, v.account_id,
     s.area_id, s.kind, s.currency, s.price_ceiling_minor, s.copayment_kind, s.copayment_fixed_minor,
     p.scheme_id, p.organisation_id, p.status, p.price_minor,
     a.kind, a.currency, a.scheme_id, a.balance_minor,
     EXISTS (SELECT 1 FROM vouchers_budgetline b WHERE b.voucher_id = v.id),
-    (SELECT c.id FROM vouchers_claim c JOIN vouchers_accreditation o ON o.id = c.accreditation_id
-        WHERE c.idempotency_key = %s AND o.organisation_id = ANY(%s) LIMIT 1),
+    (SELECT c.id FROM vouchers_claim c JOIN vouchers_accreditation x ON x.id = c.accreditation_id
+        WHERE c.idempotency_key = %(key)s AND x.organisation_id = ANY(o.ids) LIMIT 1),
     (SELECT x.id FROM vouchers_ledgeraccount x
         WHERE x.scheme_id = v.scheme_id AND x.kind = 'provider_payable' AND x.organisation_id = p.organisation_id),
     (SELECT x.id FROM vouchers_ledgeraccount x WHERE x.scheme_id = v.scheme_id AND x.kind = 'copayment_receivable')
-FROM vouchers_voucher v
-JOIN vouchers_voucherscheme s ON s.id = v.scheme_id
-JOIN vouchers_ledgeraccount a ON a.id = v.account_id
-LEFT JOIN vouchers_accreditation p ON p.id = v.provider_id
-WHERE v.id = %s
+FROM o
+LEFT JOIN (vouchers_voucher v
+    JOIN vouchers_voucherscheme s ON s.id = v.scheme_id
+    JOIN vouchers_ledgeraccount a ON a.id = v.account_id
+    LEFT JOIN vouchers_accreditation p ON p.id = v.provider_id) ON v.id = %(voucher)s
 """
 
 # The lock of `locking_vouchers` (voucher, then account) on the voucher as it was read; the account's balance is
@@ -78,6 +85,17 @@ FOR NO KEY UPDATE OF v, a"""
 EXPRESSIONS = {(Claim, "seq"): NextClaimSeq.sql_for("postgresql")}
 
 
+_READ: list[str] = []
+
+
+def _read() -> str:
+    """The read's text, with the organisation roles' table named from its model (the rule of
+    `permissions.provider_organisation_ids`: the user's roles as admin or member)."""
+    if not _READ:
+        _READ.append(READ.replace("{roles}", connection.ops.quote_name(OrganisationRole._meta.db_table)))
+    return _READ[0]
+
+
 def _loaded(model, **values):
     """A model instance from columns read by hand, its other fields deferred (as Model.from_db leaves them)."""
     fields = model._meta.concrete_fields
@@ -86,14 +104,23 @@ def _loaded(model, **values):
     )
 
 
-def read_for_claim(voucher_id, organisation_ids, key: str) -> Voucher | None:
-    """The voucher with its scheme, provider and account (only the columns the claim uses; others load on access),
-    and `has_lines`, `prior_id`, `payable_id`, `receivable_id` — as `claims._locked_for_claim` gives them."""
+def read_for_claim(user_id, voucher_id, key: str) -> tuple[Voucher | None, set]:
+    """(voucher, the ids of the organisations the user claims for — `permissions.provider_organisation_ids`). The
+    voucher comes with its scheme, provider and account (only the columns the claim uses; others load on access), and
+    `has_lines`, `prior_id`, `payable_id`, `receivable_id` — as `claims._locked_for_claim` gives them; None if there is
+    no such voucher."""
+    params = {
+        "key": key,
+        "user": user_id,
+        "roles": list(permissions.ORG_ROLES),
+        "voucher": Voucher._meta.pk.to_python(voucher_id),  # type: ignore[union-attr]
+    }
     with connection.cursor() as cursor:
-        cursor.execute(READ, [key, list(organisation_ids), Voucher._meta.pk.to_python(voucher_id)])  # type: ignore[union-attr]
-        row = cursor.fetchone()
-    if row is None:
-        return None
+        cursor.execute(_read(), params)
+        organisation_ids, *row = cursor.fetchone()
+    organisation_ids = set(organisation_ids)
+    if row[0] is None:
+        return None, organisation_ids
     vid, scheme_id, status, provider_id, valid_from, valid_to, copayment_percent, account_id = row[:8]
     area_id, kind, currency, ceiling, copayment_kind, copayment_fixed = row[8:14]
     accreditation_scheme_id, organisation_id, accreditation_status, price = row[14:18]
@@ -140,7 +167,7 @@ def read_for_claim(voucher_id, organisation_ids, key: str) -> Voucher | None:
         )
     )
     voucher.has_lines, voucher.prior_id, voucher.payable_id, voucher.receivable_id = row[22:26]  # type: ignore[attr-defined]
-    return voucher
+    return voucher, organisation_ids
 
 
 def _columns(model) -> list:

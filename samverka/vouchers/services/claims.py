@@ -135,21 +135,20 @@ def claim_create(
     """Returns (claim, created). A retry with the same key and body returns the first claim and writes nothing.
     A claim on a personal budget with lines names the line (`budget_line`: its id).
 
-    On PostgreSQL a claim is two round trips and no BEGIN/COMMIT (claim_sql): one read of the voucher with its
-    scheme, chosen provider, account and any claim under the Idempotency-Key, the checks in Python, then one statement
-    that locks the voucher and its account row, finds them as read and writes the ledger transaction, its entries,
-    the voucher's cached balance, the claim and the audit event. If the voucher changed in between (or has budget
-    lines), and on SQLite, the claim is one transaction that reads the voucher under that lock and then writes
-    (`_create_locked`). The provider's payable and the co-payment receivable keep no cached balance, so concurrent
-    claims of one provider do not queue on one row."""
+    On PostgreSQL a claim is two round trips and no BEGIN/COMMIT (claim_sql): one read of the actor's organisations
+    and the voucher with its scheme, chosen provider, account and any claim under the Idempotency-Key, the checks in
+    Python, then one statement that locks the voucher and its account row, finds them as read and writes the ledger
+    transaction, its entries, the voucher's cached balance, the claim and the audit event. If the voucher changed in
+    between (or has budget lines), and on SQLite, the claim is one transaction that reads the voucher under that lock
+    and then writes (`_create_locked`). The provider's payable and the co-payment receivable keep no cached balance,
+    so concurrent claims of one provider do not queue on one row."""
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise invalid({"idempotency_key": [_("Send an Idempotency-Key of 1–200 characters with every claim.")]})
     note = (note or "").strip()
     if len(note) > 500:
         raise invalid({"note": [_("The note may be at most 500 characters.")]})
-    organisation_ids = permissions.provider_organisation_ids(actor)
-    if not organisation_ids:
+    if not permissions.is_active_user(actor):
         raise NotFound(_("Not found."))
     digest = request_hash(
         voucher_id=voucher_id,
@@ -160,10 +159,20 @@ def claim_create(
         note=note,
         budget_line=budget_line,
     )
+    organisation_ids: set = set()
+    request = (key, digest, service_date, units, unit_price, amount, note, budget_line)
     try:
-        return _create(
-            actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, budget_line
-        )
+        if connection.vendor == "postgresql":
+            # The read also answers which organisations the actor claims for: one round trip fewer.
+            current, organisation_ids = claim_sql.read_for_claim(actor.pk, voucher_id, key)
+            _require_provider(organisation_ids)
+            done = _create_in_one_statement(actor, current, organisation_ids, *request)
+            if done is not None:
+                return done
+        else:
+            organisation_ids = permissions.provider_organisation_ids(actor)
+            _require_provider(organisation_ids)
+        return _create_locked(actor, voucher_id, organisation_ids, *request)
     except _Denied as refused:
         voucher = refused.voucher
         raise denied(actor, voucher, area_id=voucher.scheme.area_id, purpose="claim") from None
@@ -172,6 +181,12 @@ def claim_create(
         if prior is not None:
             return _replay(prior, digest)
         raise
+
+
+def _require_provider(organisation_ids) -> None:
+    """Only an organisation's admins and members claim; anyone else is told nothing exists."""
+    if not organisation_ids:
+        raise NotFound(_("Not found."))
 
 
 def _locked_for_claim(voucher_id, organisation_ids, key: str) -> Voucher | None:
@@ -368,18 +383,6 @@ def _audit(actor, current, plan: _Plan, claim) -> dict:
     }
 
 
-def _create(actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id):
-    if connection.vendor == "postgresql":
-        done = _create_in_one_statement(
-            actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
-        )
-        if done is not None:
-            return done
-    return _create_locked(
-        actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
-    )
-
-
 def _create_locked(
     actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
 ):
@@ -403,11 +406,11 @@ def _create_locked(
 
 
 def _create_in_one_statement(
-    actor, voucher_id, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
+    actor, current, organisation_ids, key, digest, service_date, units, unit_price, amount, note, line_id
 ) -> tuple[Claim, bool] | None:
-    """The claim in two round trips (PostgreSQL; see claim_sql): None when the locked path must make it (a budget
-    with lines; the voucher changed between the read and the write)."""
-    current = claim_sql.read_for_claim(voucher_id, organisation_ids, key)
+    """The claim on the voucher as `claim_sql.read_for_claim` read it, in one statement (PostgreSQL; see claim_sql):
+    None when the locked path must make it (a budget with lines; the voucher changed between the read and the
+    write)."""
     if current is None or current.prior_id is not None:  # type: ignore[attr-defined]
         prior = _prior(organisation_ids, key)
         if prior is not None:

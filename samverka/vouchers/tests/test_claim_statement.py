@@ -33,8 +33,7 @@ def _events():
 
 def _read_and_plan(world, units="1", key="k1"):
     """The first round trip of a claim and its checks, as claims._create_in_one_statement does them."""
-    orgs = permissions.provider_organisation_ids(world.provider_user)
-    current = claim_sql.read_for_claim(world.voucher.pk, orgs, key)
+    current, orgs = claim_sql.read_for_claim(world.provider_user.pk, world.voucher.pk, key)
     plan = claims._plan(current, orgs, YESTERDAY, units, None, None, None)
     tx, entries, deltas = ledger.prepare(actor=world.provider_user, **claims._ledger_lines(current, plan))
     claim = claims._claim(world.provider_user, current, plan, tx, key, "digest", "")
@@ -55,15 +54,31 @@ def test_a_claim_is_one_read_and_one_statement_without_begin_or_commit():
     statements = [q["sql"].lstrip() for q in queries.captured_queries]
     assert created
     assert not [s for s in statements if s.split()[0].upper() in ("BEGIN", "COMMIT", "SAVEPOINT")]
-    assert len(statements) <= 3  # the provider's organisations, the read, the statement
-    assert sum(1 for s in statements if s.startswith("WITH")) == 1
+    assert len(statements) == 2  # the read (with the provider's organisations), the statement
+    assert ["INSERT INTO" in s for s in statements] == [False, True]  # reads, then writes everything at once
     with CaptureQueriesContext(connection) as queries:
         again, created = world.claim(key="one")
     assert not created and again.pk == claim.pk
-    assert len(queries.captured_queries) <= 3  # organisations, the read (finds the key), the original claim
+    assert len(queries.captured_queries) == 2  # the read (finds the key), the original claim
     world.voucher.account.refresh_from_db()
     assert world.voucher.account.balance_minor == 10 * 500_00 - 450_00
     assert ledger.verify().ok
+
+
+def test_the_read_names_the_organisations_the_user_claims_for_as_the_permissions_do():
+    from samverka.accounts.tests.factories import grant_organisation_role, make_organisation, make_user
+
+    world = World()
+    member = make_user()
+    grant_organisation_role(member, world.accreditation.organisation, "member")
+    grant_organisation_role(member, make_organisation("Annet lag"), "admin")
+    for user in (world.provider_user, member, world.officer, make_user()):
+        current, orgs = claim_sql.read_for_claim(user.pk, world.voucher.pk, "k")
+        assert orgs == permissions.provider_organisation_ids(user)
+        assert current.pk == world.voucher.pk
+    assert len(claim_sql.read_for_claim(member.pk, world.voucher.pk, "k")[1]) == 2
+    missing, orgs = claim_sql.read_for_claim(member.pk, world.resident.pk, "k")  # no voucher has this id
+    assert missing is None and orgs == permissions.provider_organisation_ids(member)
 
 
 def test_the_statement_writes_nothing_when_the_voucher_was_cancelled_after_the_read():

@@ -120,6 +120,31 @@ def test_claim_by_an_organisation_outside_the_scheme_is_404_and_audited():
     assert AuditEvent.objects.filter(action="access.denied", object_id=str(world.voucher.pk)).exists()
 
 
+def test_claim_by_a_user_of_no_organisation_or_inactive_is_404_and_writes_nothing():
+    world = World()
+    from samverka.accounts.tests.factories import make_user
+
+    before = _counts()
+    with pytest.raises(NotFound):
+        world.claim(actor=make_user())
+    with pytest.raises(NotFound):
+        world.claim(actor=world.officer)  # runs the scheme, but claims for no organisation
+    world.provider_user.is_active = False
+    with pytest.raises(NotFound):
+        world.claim()
+    assert _counts() == before
+
+
+def test_a_member_of_the_chosen_provider_claims_too():
+    world = World()
+    from samverka.accounts.tests.factories import grant_organisation_role, make_user
+
+    member = make_user()
+    grant_organisation_role(member, world.accreditation.organisation, "member")
+    claim, created = world.claim(actor=member)
+    assert created and claim.accreditation_id == world.accreditation.pk
+
+
 def test_after_provider_change_the_remaining_value_follows_to_the_new_provider():
     world = World(units="4")
     world.claim(key="a", units="1")
