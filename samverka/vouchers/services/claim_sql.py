@@ -27,6 +27,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.db.models.base import DEFERRED
 
 from samverka.accounts.models import OrganisationRole
@@ -96,12 +97,19 @@ def _read() -> str:
     return _READ[0]
 
 
+_ATTNAMES: dict = {}
+
+
+def _attnames(model) -> tuple[str, ...]:
+    if model not in _ATTNAMES:
+        _ATTNAMES[model] = tuple(f.attname for f in model._meta.concrete_fields)
+    return _ATTNAMES[model]
+
+
 def _loaded(model, **values):
     """A model instance from columns read by hand, its other fields deferred (as Model.from_db leaves them)."""
-    fields = model._meta.concrete_fields
-    return model.from_db(
-        connection.alias, [f.attname for f in fields], [values.get(f.attname, DEFERRED) for f in fields]
-    )
+    names = _attnames(model)
+    return model.from_db(connection.alias, names, [values.get(name, DEFERRED) for name in names])
 
 
 def read_for_claim(user_id, voucher_id, key: str) -> tuple[Voucher | None, set]:
@@ -218,17 +226,34 @@ def _plain_json(value):
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+_ROW_FIELDS: dict = {}
+
+
+def _row_fields(model) -> tuple[tuple[str, str, Field | None], ...]:
+    """(attname, column, the field if its pre_save is its own — auto_now_add and the like — else None) of the columns
+    the JSON rows carry: those of the INSERT but the ones the database computes. Built once per model."""
+    if model not in _ROW_FIELDS:
+        _ROW_FIELDS[model] = tuple(
+            (f.attname, f.column, f if type(f).pre_save is not Field.pre_save else None)
+            for f in _columns(model)
+            if (model, f.attname) not in EXPRESSIONS
+        )
+    return _ROW_FIELDS[model]
+
+
 def _rows(objs) -> str:
     """The values Model.save() would insert (pre_save: auto_now_add, defaults), as a JSON array of {column: value}."""
-    fields = [f for f in _columns(type(objs[0])) if (type(objs[0]), f.attname) not in EXPRESSIONS]
+    fields = _row_fields(type(objs[0]))
     rows = []
     for obj in objs:
         row = {}
-        for field in fields:
-            value = field.pre_save(obj, add=True)
-            if hasattr(value, "as_sql"):
-                raise LedgerError(f"{field} is computed by the database: add it to claim_sql.EXPRESSIONS")
-            row[field.column] = value
+        for attname, column, own_pre_save in fields:
+            value = own_pre_save.pre_save(obj, add=True) if own_pre_save else getattr(obj, attname)
+            if value.__class__ is uuid.UUID:  # the most common value, without json's fallback call
+                value = str(value)
+            elif hasattr(value, "as_sql"):
+                raise LedgerError(f"{column} is computed by the database: add it to claim_sql.EXPRESSIONS")
+            row[column] = value
         rows.append(row)
     return json.dumps(rows, default=_plain_json)
 
