@@ -208,7 +208,9 @@ def main() -> None:
         registry_measured_at = previous.get("registry_measured_at") or previous["machine"]["date"]
         growth = {name: previous["growth_largest_to_smallest"][name] for name in bounds()}
         kept = f"(Not re-measured: kept from the run of {registry_measured_at}.) "
-        summary = [line if line.startswith("SQLite") else kept + line for line in previous["summary"][:5]]
+        summary = [
+            line if line.startswith(("SQLite", "(Not re-measured")) else kept + line for line in previous["summary"][:5]
+        ]
     else:
         runs = {}
         for size in sorted(args.sizes):
