@@ -19,7 +19,7 @@ from .factories import make_service, platform_admin
 from .test_hsds import assert_valid
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = Path("/work/shared/standards/hsds-3/examples")
+EXAMPLES = Path(__file__).resolve().parents[1] / "standards" / "hsds-3" / "examples"
 DATAPACKAGE = Path(__file__).resolve().parents[1] / "standards" / "hsds-3" / "datapackage.json"
 EXAMPLE_ORG = "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"
 
