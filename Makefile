@@ -39,7 +39,7 @@ run: install
 	@echo "Samverka on http://$(HOST):$(PORT)/  (a task worker runs beside it; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT; \
 	  $(BIN)/samverka db_worker --queue-name default & \
-	  $(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
+	  $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile -
 
 demo: install
 	$(BIN)/samverka migrate --noinput

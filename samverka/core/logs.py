@@ -41,3 +41,37 @@ class JSONFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class AccessJSONFormatter(JSONFormatter):
+    """gunicorn's access lines as JSON fields, with the request id the app answered in X-Request-ID.
+
+    gunicorn logs each request with its "atoms" (a dict) as the record's args, after the response is sent, so the id
+    is read from the response header rather than from the request context. The query string is left out: residents'
+    search words are not logged.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        atoms = record.args if isinstance(record.args, dict) else {}
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": "request",
+            "request_id": dict.get(atoms, "{x-request-id}o") or dict.get(atoms, "{x-request-id}i") or "",
+            "method": dict.get(atoms, "m"),
+            "path": dict.get(atoms, "U"),
+            "status": _int(dict.get(atoms, "s")),
+            "duration_ms": round(dict.get(atoms, "D", 0) / 1000, 3),
+            "bytes": dict.get(atoms, "B"),
+            "remote_addr": dict.get(atoms, "h"),
+            "user_agent": dict.get(atoms, "a"),
+        }
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def _int(value: object) -> object:
+    try:
+        return int(str(value))
+    except ValueError:
+        return value
