@@ -1,17 +1,23 @@
 """Prometheus metrics: requests (count, latency by URL name) and background tasks (by outcome).
 
 Served at /metrics when `METRICS_ENABLED` is true, to platform admins or to `Authorization: Bearer <METRICS_TOKEN>`;
-404 otherwise, so the endpoint does not reveal itself. Counters are per process: with several gunicorn workers
-set PROMETHEUS_MULTIPROC_DIR (prometheus_client's multi-process mode) or scrape each worker.
+404 otherwise, so the endpoint does not reveal itself.
+
+Several processes (gunicorn workers, `samverka db_worker`): set PROMETHEUS_MULTIPROC_DIR to one empty, writable
+directory for all of them, before they start. Each process then writes its counters there (prometheus_client's
+multi-process mode) and /metrics, in whichever worker answers, sums them all, the task worker's included.
+Without it, each process counts for itself and /metrics shows only the process that answers.
 """
 
 import hmac
+import os
 import time
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 REQUESTS = Counter("samverka_http_requests", "HTTP requests answered", ["method", "route", "status"], registry=REGISTRY)
@@ -68,4 +74,14 @@ def _authorised(request: HttpRequest) -> bool:
 def metrics_view(request: HttpRequest) -> HttpResponse:
     if not getattr(settings, "METRICS_ENABLED", False) or not _authorised(request):
         raise Http404
-    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(generate_latest(_registry_to_serve()), content_type=CONTENT_TYPE_LATEST)
+
+
+def _registry_to_serve() -> CollectorRegistry:
+    """Multi-process mode: a fresh registry that reads every process's files (summed); else this process's own."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return REGISTRY
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=directory)
+    return registry
