@@ -31,6 +31,10 @@ from . import text
 FTS_TABLE = "catalogue_service_fts"
 TSV_TABLE = "catalogue_service_tsv"
 CHUNK = 2000
+# A full reindex reads, stems and writes this many services at a time (their words are the bulk of its memory).
+REBUILD_CHUNK = 1000
+# Words remembered per language: their stems (_Stems) and, in a full reindex, those already in SearchWord.
+MEMO_WORDS = 20_000
 BODY_FIELDS = ("summary", "description", "eligibility")
 # Every indexed service carries this token, so a filter made only of exclusions (age) has something to start from.
 EVERY = "p1"
@@ -270,7 +274,10 @@ def _chunk(where: str, params: list, related_where: str, related_params: list, t
 
 
 class _Stems:
-    """Stems of words per language, remembered: a catalogue uses a small vocabulary over and over."""
+    """Stems of words per language, remembered: a catalogue uses a small vocabulary over and over.
+
+    At most MEMO_WORDS words per language are remembered (then the memo starts afresh), so a large vocabulary does
+    not grow the memory of a full reindex with the data."""
 
     def __init__(self) -> None:
         self.cache: dict[str, dict[str, str]] = {lang: {} for lang in text.LANGUAGES}
@@ -281,7 +288,7 @@ class _Stems:
             return " ".join(filter(None, [cache[w] for w in words]))
         except KeyError:
             pass
-        if len(cache) > 200_000:
+        if len(cache) > MEMO_WORDS:
             cache.clear()
         stop = text.stop_words(lang)
         missing = {w for w in words if w not in cache}
@@ -353,6 +360,8 @@ def _delete(ids: list) -> None:
 
 
 def _remember_words(docs: list[Document], seen: set[str] | None = None) -> None:
+    """Add the documents' words to SearchWord (the typo fallback's vocabulary). `seen`: words known to be there
+    already, forgotten past MEMO_WORDS so its memory stays bounded (a word written twice is ignored)."""
     new: set[str] = set()
     for doc in docs:
         for name, body in doc.texts.values():
@@ -360,6 +369,8 @@ def _remember_words(docs: list[Document], seen: set[str] | None = None) -> None:
             new.update(body)
     if seen is not None:
         new -= seen
+        if len(seen) + len(new) > MEMO_WORDS:
+            seen.clear()
         seen |= new
     if new:
         SearchWord.objects.bulk_create([SearchWord(word=w) for w in new], ignore_conflicts=True, batch_size=500)
@@ -405,12 +416,13 @@ def _finish() -> None:
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
-    """Empty the index and index every published service again, in chunks. Returns how many were indexed."""
+    """Empty the index and index every published service again, REBUILD_CHUNK at a time in id order (each chunk
+    written before the next is read: memory does not grow with the catalogue). Returns how many were indexed."""
     _empty()
     stems = _Stems()
     seen: set[str] = set()
     total = 0
-    for docs in documents(chunk=CHUNK * 5):
+    for docs in documents(chunk=REBUILD_CHUNK):
         _insert(docs, stems)
         _remember_words(docs, seen)
         total += len(docs)

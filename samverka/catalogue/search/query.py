@@ -146,17 +146,19 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             match = _sqlite_match(groups, names_only) if groups else None
             if groups and match is None:
                 return None
-            # The stems are read back and ranked here: FTS5's bm25() would first read every match of every
-            # term to count them, which is the whole index for a common word.
-            columns = ", ".join(f"{lang}_{part}" for lang in text.LANGUAGES for part in ("name", "body"))
-            sql = (
-                f"SELECT service_id, {columns if groups else '0'} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s"  # noqa: S608  # nosec B608 (constants only)
-            )
-            cursor.execute(sql, [_sqlite_expression(match, facets), limit])
-            rows = cursor.fetchall()
             if not groups:
-                return [Candidate(row[0]) for row in rows]
-            return _scored(rows, groups)
+                sql = f"SELECT service_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s"  # noqa: S608  # nosec B608 (constants only)
+                cursor.execute(sql, [_sqlite_expression(match, facets), limit])
+                return [Candidate(row[0]) for row in cursor.fetchall()]
+            # FTS5's bm25() would first read every match of every term to count them (the whole index for a
+            # common word), so the matches are ranked here, from the few texts that hold a query stem (see _texts_sql).
+            texts, text_params, plan = _texts_sql(groups)
+            sql = (
+                f"SELECT service_id, (SELECT sz FROM {FTS_TABLE}_docsize d WHERE d.id = {FTS_TABLE}.rowid){texts} "  # noqa: S608  # nosec B608 (constants and placeholders only)
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s"
+            )
+            cursor.execute(sql, [*text_params, _sqlite_expression(match, facets), limit])
+            return _scored(cursor.fetchall(), plan)
         where: list[str] = []
         params: list = []
         rank_params: list = []
@@ -186,36 +188,62 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
 K1, B = 1.2, 0.75
 
 
-def _scored(rows: list[tuple], groups: list[list[str]]) -> list[Candidate]:
-    """BM25-style rank of FTS rows from their stored stems: per language, names weigh NAME_WEIGHT times the
-    text, more occurrences and shorter texts rank higher; lengths are compared with the candidates' average."""
-    wanted = [sorted({f" {s} " for g in groups for w in g for s in text.stems(lang, [w])}) for lang in text.LANGUAGES]
-    # (column, its stems padded, the stem bare when it is the only one, the stems bare, weight × (K1 + 1),
-    # K1 × (1 - B), K1 × B / average length), for the columns of the languages some stem is wanted in (the
-    # others add nothing).
+def _texts_sql(groups: list[list[str]]) -> tuple[str, list[str], list[tuple]]:
+    """Columns giving, for each FTS column of a language some query stem is wanted in, its stored stems when one of
+    the query's stems is in them (else NULL: most texts of a candidate hold none, and are not read into Python);
+    and per such column (its place in the FTS table, its stems padded with spaces, weight × (K1 + 1)) for _scored."""
+    sql: list[str] = []
+    params: list[str] = []
     plan = []
-    for c in range(2 * len(text.LANGUAGES)):
-        stems = wanted[c // 2]
+    for i, lang in enumerate(text.LANGUAGES):
+        stems = sorted({s for g in groups for w in g for s in text.stems(lang, [w])})
         if not stems:
             continue
-        filled = [row[c + 1] for row in rows if row[c + 1]]
-        # Words in a column = its spaces + 1; joined with spaces, the filled values' words are counted at once.
-        average = max(1.0, (" ".join(filled).count(" ") + 1) / len(filled)) if filled else 1.0
-        weight = (NAME_WEIGHT if c % 2 == 0 else 1.0) * (K1 + 1)
-        bare = tuple(s[1:-1] for s in stems)
-        plan.append((c + 1, stems, bare[0] if len(bare) == 1 else "", bare, weight, K1 * (1 - B), K1 * B / average))
+        for part, weight in (("name", NAME_WEIGHT), ("body", 1.0)):
+            column = f"{lang}_{part}"
+            found = " OR ".join([f"instr({column}, %s)"] * len(stems))
+            sql.append(f", CASE WHEN {found} THEN {column} END")
+            params += stems
+            # place: 1 + the column's index among the text columns (the docsize blob counts service_id first)
+            plan.append((1 + 2 * i + (part == "body"), tuple(f" {s} " for s in stems), weight * (K1 + 1)))
+    return "".join(sql), params, plan
+
+
+def _sizes(blob: bytes) -> list[int]:
+    """The words of each FTS column of a row: FTS5's docsize record, one varint per column (7 bits a byte, the
+    high bit set on every byte but the last; sizes stay far below the 9-byte form)."""
+    sizes, value = [], 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            sizes.append(value)
+            value = 0
+    return sizes
+
+
+def _scored(rows: list[tuple], plan: list[tuple]) -> list[Candidate]:
+    """BM25-style rank of FTS rows (service_id, docsize record, then the texts of _texts_sql): per language, names
+    weigh NAME_WEIGHT times the text, more occurrences and shorter texts rank higher; lengths are compared with the
+    candidates' average (of the texts that are not empty). A text's words are its stems, as FTS5 counted them."""
+    sizes = [_sizes(row[1]) for row in rows]
+    columns = []
+    for at, (place, stems, weight) in enumerate(plan, start=2):
+        lengths = [size[place] for size in sizes if size[place]]
+        average = max(1.0, sum(lengths) / len(lengths)) if lengths else 1.0
+        columns.append((at, place, stems, weight, K1 * B / average))
+    fixed = K1 * (1 - B)
     out = []
-    for row in rows:
+    for row, size in zip(rows, sizes, strict=True):
         score = 0.0
-        for c, stems, single, bare, weight, fixed, per_word in plan:
-            value = row[c]
-            # A stem that is not in the text at all is not in it as a word either (the common case, checked cheaply).
-            if not value or (single not in value if single else not any(b in value for b in bare)):
+        for at, place, stems, weight, per_word in columns:
+            value = row[at]
+            if value is None:
                 continue
             padded = f" {value} "
-            tf = padded.count(stems[0]) if single else sum(padded.count(s) for s in stems)
+            # Whole words: " stem " in " text " (counted without overlap).
+            tf = sum(padded.count(s) for s in stems)
             if tf:
-                score += weight * tf / (tf + fixed + per_word * (value.count(" ") + 1))
+                score += weight * tf / (tf + fixed + per_word * size[place])
         out.append(Candidate(row[0], score))
     return out
 

@@ -3,6 +3,8 @@
 import pytest
 
 from samverka.catalogue.finder import FinderFilters, find_services, search_ids
+from samverka.catalogue.models import SearchWord
+from samverka.catalogue.search import index
 from samverka.catalogue.search.index import rebuild
 from samverka.catalogue.search.text import highlight, within_one_edit
 
@@ -65,6 +67,17 @@ def test_rebuild_gives_the_same_hits(corpus):
     before = {q: search_ids(q) for q in ("frivillige", "föreningarna", "vertaistukea", "debts")}
     assert rebuild() == 4
     assert {q: search_ids(q) for q in before} == before
+
+
+def test_rebuild_in_small_chunks_with_a_small_memo_gives_the_same_hits_and_words(corpus, monkeypatch):
+    before = {q: search_ids(q) for q in ("frivillige", "föreningarna", "vertaistukea", "debts", "besøkstjenste")}
+    words = set(SearchWord.objects.values_list("word", flat=True))
+    # One service per chunk and a memo of two words: the chunk boundaries and forgetting must lose nothing.
+    monkeypatch.setattr(index, "REBUILD_CHUNK", 1)
+    monkeypatch.setattr(index, "MEMO_WORDS", 2)
+    assert index.rebuild() == 4
+    assert {q: search_ids(q) for q in before} == before
+    assert set(SearchWord.objects.values_list("word", flat=True)) == words
 
 
 def test_highlight_escapes_before_marking():
@@ -144,6 +157,18 @@ def test_a_service_with_every_word_in_its_name_ranks_before_text_matches():
     body = make_service(name_nb="Kaffe", summary_nb="Frivillig kaffe for alle, frivillig hver uke.")
     name = make_service(name_nb="Frivillig kaffe", summary_nb="Kom innom.")
     assert search_ids("frivillige") == [name.pk, body.pk]
+
+
+def test_among_text_matches_more_occurrences_and_on_sqlite_shorter_texts_rank_higher():
+    from django.db import connection
+
+    once = make_service(name_nb="Kaffe", summary_nb="Frivillig hjelp og mye annet hver eneste uke.")
+    twice = make_service(name_nb="Te", summary_nb="Frivillig hjelp, frivillig arbeid hver uke.")
+    assert search_ids("frivillige") == [twice.pk, once.pk]
+    if connection.vendor == "sqlite":  # PostgreSQL's ts_rank leaves the length of a text out
+        short = make_service(name_nb="Saft", summary_nb="Fotball frivillig.")
+        long = make_service(name_nb="Brus", summary_nb="Fotball frivillig og mye annet hver eneste uke hele året.")
+        assert search_ids("fotball") == [short.pk, long.pk]
 
 
 def test_past_the_candidate_limit_the_count_is_a_lower_bound(monkeypatch):
