@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from samverka.areas.models import Area, AreaKind
 from samverka.audit.services import audit_record, diff, snapshot
-from samverka.core.errors import NotFound, ValidationError
+from samverka.core.errors import ConflictError, NotFound, ValidationError
 
 from .. import permissions
 from ..models import Location, Service
@@ -116,3 +116,43 @@ def location_update(*, actor, location: Location, data: Mapping[str, Any]) -> Lo
 
         index_services(location.services.values_list("pk", flat=True))
     return location
+
+
+def location_uses(location: Location) -> list[str]:
+    """Names of the services that still give `location` as a place, or propose to (waiting proposals)."""
+    from ..models import ChangeProposal, ProposalStatus
+
+    names = [s.display_name for s in location.services.order_by("sort_name", "id")]
+    waiting = ChangeProposal.objects.filter(status=ProposalStatus.PENDING).select_related("service")
+    if location.organisation_id:
+        waiting = waiting.filter(service__organisation_id=location.organisation_id)
+    else:
+        waiting = waiting.filter(service__area=location.area)
+    for proposal in waiting:
+        proposed = (proposal.data or {}).get("locations") or []
+        if str(location.pk) in proposed and proposal.service.display_name not in names:
+            names.append(proposal.service.display_name)
+    return names
+
+
+def location_delete(*, actor, location: Location) -> None:
+    """Remove a place no service uses (nor a waiting proposal): a used place is a conflict naming the services."""
+    if not permissions.can_manage(actor, Service(organisation=location.organisation, area=location.area)):
+        raise NotFound(_("Not found."))
+    with transaction.atomic():
+        location = Location.objects.select_for_update().get(pk=location.pk)
+        used_by = location_uses(location)
+        if used_by:
+            raise ConflictError(
+                _("The place is still used by: %(names)s. Remove it from these services first.")
+                % {"names": ", ".join(used_by)}
+            )
+        audit_record(
+            actor=actor,
+            action="catalogue.location.deleted",
+            obj=location,
+            changes=snapshot(location, FIELDS),
+            organisation_id=location.organisation_id,
+            area_id=location.area_id,
+        )
+        location.delete()

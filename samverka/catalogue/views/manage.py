@@ -4,19 +4,22 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samverka.areas.models import Area
 from samverka.core.errors import ConflictError, NotFound, ValidationError
 from samverka.core.pagination import paginate
 from samverka.registry import selectors as registry_selectors
 
 from .. import permissions, selectors, services
 from ..forms import LocationForm, ScheduleFormSet, ServiceForm
-from ..models import CONTENT_LANGUAGES, LANGUAGE_NAMES, ChangeProposal, ProposalStatus
+from ..models import CONTENT_LANGUAGES, LANGUAGE_NAMES, ChangeProposal, Location, ProposalStatus, Service
+from ..services.locations import LIMITS as LOCATION_TEXT_FIELDS
 from .common import add_errors, query_without_page
 
 PAGE_SIZE = 50
@@ -106,8 +109,9 @@ def _map_schedule_errors(formset, exc: ValidationError) -> dict:
     return rest
 
 
-def _edit_page(request, *, org, service=None, initial=None, proposal=None, save):
-    locations = list(selectors.organisation_locations(org)) if org else []
+def _edit_page(request, *, org, area=None, locations=None, service=None, initial=None, proposal=None, save):
+    if locations is None:
+        locations = list(selectors.organisation_locations(org)) if org else []
     initial = initial or services.empty_state()
     form = ServiceForm(request.POST or None, locations=locations, initial=initial)
     schedule_initial = [
@@ -137,6 +141,7 @@ def _edit_page(request, *, org, service=None, initial=None, proposal=None, save)
             "form": form,
             "formset": formset,
             "org": org,
+            "area": area,
             "service": service,
             "language_blocks": language_blocks,
             "proposal": proposal,
@@ -196,13 +201,18 @@ def service_edit(request: HttpRequest, pk):
             )
         else:
             messages.success(request, _("The changes are saved."))
-        return (
-            redirect("catalogue:org_services", pk=service.organisation_id)
-            if service.organisation_id
-            else redirect("catalogue:service_detail", pk=service.pk)
-        )
+        return _owner_page(service.organisation, service.area)
 
-    return _edit_page(request, org=service.organisation, service=service, initial=initial, proposal=proposal, save=save)
+    return _edit_page(
+        request,
+        org=service.organisation,
+        area=service.area,
+        locations=None if service.organisation_id else list(_area_locations(service.area)),
+        service=service,
+        initial=initial,
+        proposal=proposal,
+        save=save,
+    )
 
 
 @login_required
@@ -213,22 +223,161 @@ def service_verify(request: HttpRequest, pk):
     messages.success(request, _("Marked as checked today."))
     if service.organisation_id:
         return redirect("catalogue:org_services", pk=service.organisation_id)
+    if request.POST.get("next") == "area":
+        return redirect("catalogue:area_services", pk=service.area_id)
     return redirect("catalogue:freshness")
+
+
+def _owner_page(owner_org, owner_area):
+    if owner_org is not None:
+        return redirect("catalogue:org_services", pk=owner_org.pk)
+    return redirect("catalogue:area_services", pk=owner_area.pk)
+
+
+def _location_page(request, *, org=None, area=None, location=None, initial=None, save):
+    country = org.country if org is not None else area.country
+    form = LocationForm(request.POST or None, country=country, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, _("The place is saved."))
+            return _owner_page(org, area)
+    status = 422 if form.is_bound and form.errors else 200
+    context = {"form": form, "org": org, "area": area, "location": location}
+    return render(request, "catalogue/location_form.html", context, status=status)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def location_create(request: HttpRequest, pk):
     org = _organisation(request, pk)
-    selectors.organisation_services(actor=request.user, organisation=org)
-    form = LocationForm(request.POST or None, country=org.country)
-    if request.method == "POST" and form.is_valid():
+    selectors.organisation_services(actor=request.user, organisation=org)  # 404 + audit outside one's reach
+
+    def save(data):
+        services.location_create(actor=request.user, organisation=org, data=data)
+
+    return _location_page(request, org=org, save=save)
+
+
+def _location_for_manage(request, pk) -> Location:
+    """A place the user may manage (of their organisation or of an area they are staff in), else 404."""
+    location = Location.objects.select_related("organisation", "area", "municipality").filter(pk=pk).first()
+    if location is None or not permissions.can_manage(
+        request.user, Service(organisation=location.organisation, area=location.area)
+    ):
+        raise Http404
+    return location
+
+
+def _location_initial(location: Location) -> dict:
+    return {
+        **{field: getattr(location, field) for field in LOCATION_TEXT_FIELDS},
+        "municipality": str(location.municipality_id or ""),
+        "latitude": "" if location.latitude is None else str(location.latitude),
+        "longitude": "" if location.longitude is None else str(location.longitude),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def location_edit(request: HttpRequest, pk):
+    location = _location_for_manage(request, pk)
+
+    def save(data):
         try:
-            services.location_create(actor=request.user, organisation=org, data=form.cleaned_data)
-        except ValidationError as exc:
-            add_errors(form, exc)
+            services.location_update(actor=request.user, location=location, data=data)
+        except NotFound:
+            raise Http404 from None
+
+    return _location_page(
+        request,
+        org=location.organisation,
+        area=location.area,
+        location=location,
+        initial=_location_initial(location),
+        save=save,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def location_delete(request: HttpRequest, pk):
+    location = _location_for_manage(request, pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.location_delete(actor=request.user, location=location)
+        except NotFound:
+            raise Http404 from None
+        except ConflictError:
+            status = 409  # the page names the services still using the place
         else:
-            messages.success(request, _("The place is saved."))
-            return redirect("catalogue:org_services", pk=org.pk)
-    status = 422 if form.is_bound and form.errors else 200
-    return render(request, "catalogue/location_form.html", {"form": form, "org": org}, status=status)
+            messages.success(request, _("The place is removed."))
+            return _owner_page(location.organisation, location.area)
+    return render(
+        request,
+        "catalogue/location_delete.html",
+        {"location": location, "used_by": services.location_uses(location)},
+        status=status,
+    )
+
+
+def _public_body_area(request, pk) -> Area:
+    """An area whose own (public-body) services the user manages: staff covering it; else 404."""
+    area = Area.objects.filter(pk=pk).first()
+    if area is None or not permissions.can_manage_area(request.user, area):
+        raise Http404
+    return area
+
+
+@login_required
+def area_services(request: HttpRequest, pk):
+    area = _public_body_area(request, pk)
+    qs = (
+        Service.objects.filter(area=area)
+        .annotate(pending=Count("proposals", filter=Q(proposals__status=ProposalStatus.PENDING)))
+        .order_by("sort_name", "id")
+    )
+    page = paginate(qs, request.GET.get("page"), PAGE_SIZE)
+    return render(
+        request,
+        "catalogue/area_services.html",
+        {
+            "area": area,
+            "page": page,
+            "query_without_page": query_without_page(request),
+            "locations": _area_locations(area),
+            "stale_before": selectors.stale_limit(),
+        },
+    )
+
+
+def _area_locations(area):
+    return Location.objects.filter(area=area).select_related("municipality").order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_service_create(request: HttpRequest, pk):
+    area = _public_body_area(request, pk)
+
+    def save(data):
+        services.service_create(actor=request.user, area=area, data=data)
+        messages.success(request, _("The service is saved."))
+        return redirect("catalogue:area_services", pk=area.pk)
+
+    return _edit_page(request, org=None, area=area, locations=list(_area_locations(area)), save=save)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_location_create(request: HttpRequest, pk):
+    area = _public_body_area(request, pk)
+
+    def save(data):
+        services.location_create(actor=request.user, area=area, data=data)
+
+    return _location_page(request, area=area, save=save)
