@@ -1,11 +1,15 @@
 """Field-by-field comparison of two service states, labelled for people (all languages)."""
 
+import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from samverka.areas.selectors import areas_by_id
+from samverka.registry.selectors import target_groups_cached
+
 from .forms import LABELS
-from .models import LANGUAGE_NAMES, LOCALISED_FIELDS
+from .models import LANGUAGE_NAMES, LOCALISED_FIELDS, OFFERED_LANGUAGES, Location, TaxonomyTerm
 
 OTHER_LABELS = {
     "kind": _("Kind"),
@@ -36,19 +40,61 @@ def label(field: str) -> str:
     return str(OTHER_LABELS.get(field, field))
 
 
-def _show(value: Any) -> str:
+def _ids(states: tuple[dict, ...], field: str) -> set[str]:
+    return {str(v) for state in states for v in (state.get(field) or [])}
+
+
+def _uuid_key(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _names(*states: dict) -> dict[str, dict[str, str]]:
+    """For each list field, the people's name of every id or code in the states compared (one query per kind)."""
+    areas = areas_by_id()
+    place_ids = _ids(states, "locations") | {
+        str(item["location"])
+        for state in states
+        for item in (state.get("schedules") or [])
+        if isinstance(item, dict) and item.get("location")
+    }
+    places = Location.objects.filter(pk__in=[k for k in map(_uuid_key, place_ids) if k]) if place_ids else []
+    codes = _ids(states, "categories")
+    terms = TaxonomyTerm.objects.filter(code__in=codes) if codes else []
+    return {
+        "areas": {
+            value: areas[key].display_name
+            for value in _ids(states, "areas")
+            if (key := _uuid_key(value)) is not None and key in areas
+        },
+        "locations": {str(place.pk): place.name for place in places},
+        "categories": {term.code: term.display_name for term in terms},
+        "target_groups": {group.code: group.display_name for group in target_groups_cached()},
+        "languages": {code: str(name) for code, name in OFFERED_LANGUAGES},
+    }
+
+
+def _schedule(item: dict, places: dict[str, str]) -> str:
+    text = f"{item.get('rrule')} {item.get('opens_at')}–{item.get('closes_at')} ({_('from')} {item.get('dtstart')})"
+    if item.get("location"):
+        text += f" {_('at')} {places.get(str(item['location']), item['location'])}"
+    if item.get("exceptions"):
+        text += f" {_('not on')} {', '.join(item.get('exceptions') or [])}"
+    return text
+
+
+def _show(value: Any, names: dict[str, str] | None = None, places: dict[str, str] | None = None) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         if value and isinstance(value[0], dict):
-            return "; ".join(
-                f"{v.get('rrule')} {v.get('opens_at')}–{v.get('closes_at')} ({_('from')} {v.get('dtstart')})"
-                + (f" {_('not on')} {', '.join(v.get('exceptions') or [])}" if v.get("exceptions") else "")
-                for v in value
-            )
-        return ", ".join(str(v) for v in value)
+            return "; ".join(_schedule(v, places or {}) for v in value)
+        names = names or {}
+        return ", ".join(names.get(str(v), str(v)) for v in value)
     return str(value)
 
 
@@ -59,15 +105,17 @@ def _comparable(field: str, value: Any) -> Any:
 
 
 def field_diff(before: dict, after: dict) -> list[dict[str, str]]:
+    """Rows of the fields that differ, ids and codes shown by their names (areas, places, categories…)."""
     rows = []
+    names = _names(before, after)
     for field in after:
         if _comparable(field, before.get(field)) != _comparable(field, after.get(field)):
             rows.append(
                 {
                     "field": field,
                     "label": label(field),
-                    "before": _show(before.get(field)),
-                    "after": _show(after.get(field)),
+                    "before": _show(before.get(field), names.get(field), names["locations"]),
+                    "after": _show(after.get(field), names.get(field), names["locations"]),
                 }
             )
     return rows
