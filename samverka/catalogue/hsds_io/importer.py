@@ -1,9 +1,12 @@
-"""`import-hsds`: upsert organisations, taxonomy, locations and services of an HSDS dataset, by id.
+"""`import-hsds`: upsert taxonomies, taxonomy terms, organisations, locations and services of an HSDS dataset.
 
-Each organisation, location and service is written in its own savepoint: a bad record is reported with its
-reasons and the good ones are kept. Organisations are matched to the registry by id, then by organisation
-number (organization_identifiers or tax_id); one not in the registry is registered when it has a valid
-Norwegian, Swedish or Finnish number and a home area is given (--area). Services are published directly
+Each record is written in its own savepoint: a bad record is reported with its reasons and the good ones are
+kept. Taxonomies are matched by id or name, terms by id, then code (ours or the dataset's). Organisations are
+matched to the registry by id, then by organisation number (organization_identifiers or tax_id); one not in the
+registry is registered when it has a valid Norwegian, Swedish or Finnish number and a home area is given
+(--area). A matched organisation is only completed: the dataset fills its empty description, e-mail, website
+and phone, and never overwrites what the registry holds (its staff and the organisation maintain it). Locations
+are upserted by id, owned by their organization or, without one, by --area. Services are published directly
 (the import is run by the platform's operators); every write is audited with no actor.
 """
 
@@ -86,6 +89,16 @@ class Importer:
         self.terms: dict[str, str] = {}  # dataset term id → our code
 
     # Taxonomy ---------------------------------------------------------------------------------------------
+    def taxonomies(self) -> None:
+        for taxonomy_id, detail in self.dataset.taxonomies.items():
+            try:
+                with transaction.atomic():
+                    _taxonomy, created = self._find_or_create_taxonomy(_uuid(taxonomy_id), detail, "")
+            except RecordError as exc:
+                self.report.reject("taxonomy", taxonomy_id, exc.reasons)
+                continue
+            self.report.add("taxonomy", "created" if created else "unchanged")
+
     def taxonomy_terms(self) -> None:
         # one pass over the services for the terms they refer to (a taxonomy's worth, not a dataset's)
         refs = {t["id"]: t for s in self.dataset.services for t in mapping.category_refs(s)}
@@ -133,23 +146,39 @@ class Importer:
         return created.code
 
     def _taxonomy(self, term: dict) -> Taxonomy:
-        taxonomy_id = _uuid(term.get("taxonomy_id"))
+        embedded: dict[str, Any] = term["taxonomy_detail"] if isinstance(term.get("taxonomy_detail"), dict) else {}
+        taxonomy_id = _uuid(term.get("taxonomy_id") or embedded.get("id"))
+        detail: dict[str, Any] = self.dataset.taxonomies.get(str(term.get("taxonomy_id")), {}) or embedded
+        fallback = mapping.text(term.get("taxonomy")) or _("Imported terms")
+        return self._find_or_create_taxonomy(taxonomy_id, detail, fallback)[0]
+
+    def _find_or_create_taxonomy(self, taxonomy_id: str | None, detail: dict, fallback: str) -> tuple[Taxonomy, bool]:
         if taxonomy_id and (found := Taxonomy.objects.filter(pk=taxonomy_id).first()):
-            return found
-        detail = self.dataset.taxonomies.get(str(term.get("taxonomy_id")), {}) or term.get("taxonomy_detail") or {}
-        name = mapping.text(detail.get("name") or term.get("taxonomy") or _("Imported terms"), 200)
+            return found, False
+        name = mapping.text(detail.get("name") or fallback, 200)
+        if not name:
+            raise RecordError([_("A new taxonomy needs a name.")])
         found = Taxonomy.objects.filter(name=name).first()
         if found:
-            return found
-        return Taxonomy.objects.create(
+            return found, False
+        created = Taxonomy.objects.create(
             pk=taxonomy_id or uuid.uuid4(),
             name=name,
             description=mapping.text(detail.get("description")),
             uri=mapping.text(detail.get("uri"), 200),
             version=mapping.text(detail.get("version"), 40),
         )
+        return created, True
 
     # Organisations --------------------------------------------------------------------------------------------
+    def listed_organisations(self) -> None:
+        """Every organisation the dataset lists, also those without services (read one at a time)."""
+        rows = self.dataset.organizations
+        for org in rows.values() if isinstance(rows, dict) else rows:
+            key = mapping.text(org.get("id"))
+            if key:
+                self.organisation(org, key)
+
     def organisation(self, org: dict | None, org_id: str) -> Organisation | None:
         key = org_id or str((org or {}).get("id"))
         if key in self.organisations:
@@ -203,8 +232,7 @@ class Importer:
         for country, number in numbers:
             found = found or Organisation.objects.filter(country=country, org_number=number).first()
         if found:
-            self.report.add("organization", "unchanged")
-            return found
+            return self._fill_empty(found, org)
         if not numbers:
             raise RecordError(
                 [_("not in the registry, and no valid Norwegian, Swedish or Finnish organisation number")]
@@ -228,7 +256,61 @@ class Importer:
         self.report.add("organization", "created")
         return created
 
+    def _fill_empty(self, found: Organisation, org: dict) -> Organisation:
+        """The registry's organisation with its empty fields filled from the dataset; a filled one never changes."""
+        phones = [mapping.text(p.get("number")).strip('"') for p in org.get("phones") or [] if isinstance(p, dict)]
+        offered = {
+            "purpose": mapping.text(org.get("description")),
+            "email": mapping.text(org.get("email")),
+            "website": mapping.text(org.get("website") or org.get("url")),
+            "phone": phones[0][:40] if phones and phones[0] else "",
+        }
+        if offered["purpose"] in (found.name, found.expertise):
+            offered["purpose"] = ""  # what an export writes for the required description when there is no purpose
+        data = {name: value for name, value in offered.items() if value and not getattr(found, name)}
+        while data:
+            try:
+                with transaction.atomic():
+                    updated = registry_services.organisation_update(actor=None, organisation=found, data=data)
+            except ValidationError as exc:  # a bad value is left out, the others still fill
+                self.report.warnings.append(("organization", str(found.pk), "; ".join(_reasons(exc))))
+                left = {name: value for name, value in data.items() if name not in exc.errors}
+                data = left if len(left) < len(data) else {}
+                continue
+            self.report.add("organization", "updated")
+            return updated
+        self.report.add("organization", "unchanged")
+        return found
+
     # Locations ------------------------------------------------------------------------------------------------
+    def listed_locations(self) -> None:
+        """Locations the dataset gives on their own (not through a service), each in its own savepoint."""
+        for location in self.dataset.locations:
+            raw_id = location.get("id")
+            if _uuid(raw_id) is None:
+                self.report.reject("location", raw_id, [_("id: not a UUID")])
+                continue
+            warnings: list[str] = []
+            try:
+                with transaction.atomic():
+                    self.location(location, self._location_owner(location), warnings)
+            except RecordError as exc:
+                self.report.reject("location", raw_id, exc.reasons)
+                continue
+            for warning in warnings:
+                self.report.warnings.append(("location", str(raw_id), str(warning)))
+
+    def _location_owner(self, location: dict) -> dict[str, Any]:
+        org_id = mapping.text(location.get("organization_id"))
+        if org_id:
+            organisation = self.organisation(None, org_id)
+            if organisation is None:
+                raise RecordError([_("organization %(id)s could not be matched or registered") % {"id": org_id}])
+            return {"organisation": organisation, "area": None}
+        if self.area is None:
+            raise RecordError([_("no organization; give --area to import it as the public body's own location")])
+        return {"organisation": None, "area": self.area}
+
     def location(self, location: dict, owner: dict[str, Any], warnings: list[str]) -> str | None:
         loc_id = _uuid(location.get("id"))
         if loc_id is None:
@@ -432,7 +514,10 @@ class Importer:
                 ServiceLanguage.objects.filter(pk=lang.pk).update(id=new)
 
     def run(self) -> ImportReport:
+        self.taxonomies()
         self.taxonomy_terms()
+        self.listed_organisations()
+        self.listed_locations()
         for item in self.dataset.services:
             self.service(item)
             if self.progress:

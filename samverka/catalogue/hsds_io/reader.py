@@ -34,6 +34,18 @@ class Dataset:
     organizations: Any = field(default_factory=dict)  # id → organization; `get` is all the importer uses
     taxonomies: dict[str, dict[str, Any]] = field(default_factory=dict)
     taxonomy_terms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Locations given on their own (not through a service): rows with their organization_id, if any.
+    locations: Any = field(default_factory=list)
+    other: dict[str, int] = field(default_factory=dict)  # objects that are no HSDS record, by what they are
+
+    def is_empty(self) -> bool:
+        return not (
+            len(self.services)
+            or len(self.organizations)
+            or len(self.locations)
+            or self.taxonomies
+            or self.taxonomy_terms
+        )
 
 
 def _not_json(path: Path, msg: str, line: int) -> HsdsFileError:
@@ -68,29 +80,81 @@ def _objects(path: Path) -> Iterator[dict[str, Any]]:
         raise _not_json(path, exc.msg, exc.lineno) from None
 
 
+# Keys only an organization has (HSDS 3 schema): what tells one apart from a service without a status.
+ORGANIZATION_ONLY = frozenset(
+    ("website", "tax_status", "tax_id", "year_incorporated", "legal_status", "logo", "uri", "parent_organization_id")
+    + ("organization_identifiers", "programs", "locations")
+)
+# Every key a taxonomy may have; an object with no others is told apart by its file's name or its uri/version.
+TAXONOMY_KEYS = frozenset(("id", "name", "description", "uri", "version", "metadata"))
+BY_FILE_NAME = (("organization", "organization"), ("taxonomy_term", "taxonomy_term"), ("taxonom", "taxonomy"))
+
+
 def _is_term(item: dict) -> bool:
-    return "taxonomy_id" in item or ("code" in item and "status" not in item and "name" in item)
+    if "taxonomy_id" in item or "taxonomy_detail" in item or "term_uri" in item:
+        return True
+    return "code" in item and "status" not in item and "name" in item
 
 
-def _services_of(item: dict, dataset: Dataset | None = None) -> Iterator[dict[str, Any]]:
-    """The services one object of a JSON file holds; with `dataset`, its organisations and terms are noted there."""
-    if isinstance(item.get("services"), list):  # an organization with its services
-        org = {k: v for k, v in item.items() if k != "services"}
+def kind_of(item: dict, hint: str = "") -> str:
+    """What an object of an HSDS JSON file is, by its shape (the schema's required and own keys).
+
+    `hint` is the file's name: it settles the shape several kinds share ({id, name, description}); without it such
+    an object is a taxonomy when it has a uri or version, else a service (as a bare {id, name} always was).
+    """
+    if isinstance(item.get("services"), list):
+        return "organization"
+    if isinstance(item.get("service"), dict):
+        return "service_at_location"
+    if item and all(isinstance(k, str) and k.endswith(".csv") for k in item):
+        return "tables"  # the tabular form written as one JSON object
+    if "id" not in item and "name" not in item:
+        return "other"  # e.g. the API's base object (version, profile)
+    if "location_type" in item:
+        return "location"
+    if "status" in item or "organization_id" in item:
+        return "service"
+    if _is_term(item):
+        return "taxonomy_term"
+    if set(item) <= TAXONOMY_KEYS:  # the shape a taxonomy, an organization and a bare service share
+        for prefix, kind in BY_FILE_NAME:
+            if hint.startswith(prefix):
+                return kind
+        return "taxonomy" if "version" in item or "uri" in item else "service"
+    if set(item) & ORGANIZATION_ONLY:
+        return "organization"
+    return "service"
+
+
+def _services_of(item: dict, dataset: Dataset | None = None, hint: str = "") -> Iterator[dict[str, Any]]:
+    """The services one object of a JSON file holds; with `dataset`, the other kinds it holds are noted there."""
+    kind = kind_of(item, hint)
+    if kind == "organization":
+        org = {k: v for k, v in item.items() if k not in ("services", "locations")}
         if dataset is not None and item.get("id"):
             dataset.organizations.store.add("organization", org)
-        for service in item["services"]:
+            for location in item.get("locations") or []:
+                if isinstance(location, dict):  # an organization's own location belongs to it
+                    dataset.organizations.store.add("location", {"organization_id": item["id"], **location})
+        for service in item.get("services") or []:
             if isinstance(service, dict):
                 yield {"organization": org, **service}
-    elif isinstance(item.get("service"), dict):  # a service_at_location
+    elif kind == "service_at_location":
         service = dict(item["service"])
         sal = {k: v for k, v in item.items() if k != "service"}
         service.setdefault("service_at_locations", []).append(sal)
         yield service
-    elif _is_term(item):
-        if dataset is not None:
-            dataset.taxonomy_terms[str(item.get("id"))] = item
+    elif dataset is None or kind == "service":
+        if kind == "service":
+            yield item
+    elif kind == "location":
+        dataset.organizations.store.add("location", item)
+    elif kind == "taxonomy_term":
+        dataset.taxonomy_terms[str(item.get("id"))] = item
+    elif kind == "taxonomy":
+        dataset.taxonomies[str(item.get("id"))] = item
     else:
-        yield item
+        dataset.other[kind] = dataset.other.get(kind, 0) + 1
 
 
 class JsonServices:
@@ -99,19 +163,19 @@ class JsonServices:
     def __init__(self, path: Path, dataset: Dataset):
         self.path = path
         # The first pass checks the whole file and counts (and notes organisations and terms) before any write.
-        self.count = sum(1 for item in _objects(path) for _service in _services_of(item, dataset))
+        self.count = sum(1 for item in _objects(path) for _service in _services_of(item, dataset, path.name))
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for item in _objects(self.path):
-            yield from _services_of(item)
+            yield from _services_of(item, hint=self.path.name)
 
 
 def _read_json(path: Path) -> Dataset:
     store = RecordStore()
-    dataset = Dataset(organizations=StoredKind(store, "organization"))
+    dataset = Dataset(organizations=StoredKind(store, "organization"), locations=StoredKind(store, "location"))
     file = path if path.is_file() else path / "services.json"
     if not file.exists():
         raise HsdsFileError(_("No services.json or datapackage.json in %(dir)s.") % {"dir": path})
@@ -235,6 +299,13 @@ def read_dataset(path: Path, fmt: str = "auto") -> Dataset:
     if path.is_dir() and fmt != "json" and (fmt == "csv" or (path / "datapackage.json").exists()):
         return _read_package(path)
     dataset = _read_json(path)
-    if not len(dataset.services):
-        raise HsdsFileError(_("%(path)s holds no services.") % {"path": path})
+    if dataset.is_empty():
+        if "tables" in dataset.other:
+            raise HsdsFileError(
+                _("%(path)s holds the tables of the tabular form as JSON; import its data package instead.")
+                % {"path": path}
+            )
+        raise HsdsFileError(
+            _("%(path)s holds no HSDS services, organizations, locations or taxonomy terms.") % {"path": path}
+        )
     return dataset

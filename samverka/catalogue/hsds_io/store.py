@@ -81,3 +81,8 @@ class StoredKind:
 
     def __len__(self) -> int:
         return self.store.count(self.kind)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Every row of the kind, in the order added, read from the store one at a time."""
+        for row in self.store.rows(self.kind):
+            yield self._complete(row) if self._complete else row
