@@ -140,7 +140,8 @@ class NGO(HttpUser):
 
 
 class Officer(HttpUser):
-    """An officer with vouchers capability works through schemes and residents."""
+    """An officer with vouchers capability works through schemes and residents, and saves a resident's contact
+    details (unchanged fields: a real write that is safe to repeat)."""
 
     weight = 2
     wait_time = between(0.2, 0.6)
@@ -149,6 +150,9 @@ class Officer(HttpUser):
         self.client.cookies.set("sessionid", os.environ.get("SAMVERKA_LOAD_OFFICER_SESSION", ""))
         schemes = self.client.get("/vouchers/schemes/", name="/vouchers/schemes/").text
         self.schemes = _links(schemes, f"/vouchers/schemes/{UUID}/")
+        residents = self.client.get("/vouchers/residents/", name="/vouchers/residents/").text
+        self.residents = _links(residents, f"/vouchers/residents/{UUID}/")
+        self.edit_resident()  # every officer saves at least once, however short the run
 
     @task(2)
     def schemes_list(self):
@@ -166,6 +170,28 @@ class Officer(HttpUser):
     @task(1)
     def registry(self):
         self.client.get("/registry/", name="/registry/ (officer)")
+
+    @task(1)
+    def edit_resident(self):
+        if not self.residents:
+            return
+        edit = random.choice(self.residents) + "edit/"
+        form = _Form()
+        form.feed(self.client.get(edit, name="/vouchers/residents/[id]/edit/ GET").text)
+        token = next((c.value for c in self.client.cookies if c.name == "csrftoken"), "")
+        if token:
+            self.client.cookies.set("csrftoken", token)
+        with self.client.post(
+            edit,
+            data=form.fields,
+            name="/vouchers/residents/[id]/edit/ POST",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code in (302, 303):
+                response.success()
+            else:
+                response.failure(f"save answered {response.status_code}: {response.text[:200]!r}")
 
 
 class Probe(HttpUser):

@@ -53,6 +53,7 @@ def test_mixed_load_smoke_has_no_errors(tmp_path):
     assert stats["all"]["requests"] > 50, stats["all"]
     failures = tmp_path / "locust_failures.csv"
     assert stats["all"]["errors"] == 0, failures.read_text()[:3000] if failures.exists() else stats
-    for name in (load_mixed.FINDER, "/healthz (floor)", "/registry/[id]/edit/ POST", "/vouchers/schemes/"):
+    writes = ("/registry/[id]/edit/ POST", "/vouchers/residents/[id]/edit/ POST")
+    for name in (load_mixed.FINDER, "/healthz (floor)", *writes, "/vouchers/schemes/"):
         assert stats.get(name, {}).get("requests", 0) > 0, (name, sorted(stats))
     assert rss is None or rss < 1024
