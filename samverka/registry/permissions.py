@@ -3,8 +3,8 @@
 - view the staff side (list, private fields, yearly figures): platform admins, anyone with an area role
   (coordinator, officer, viewer) in an area covering one of the organisation's areas or its home area, and
   the organisation's own admins and members;
-- edit: platform admins, coordinators and officers covering it, and the organisation's own admins and members
-  ("staff and the organisation's own admins edit it");
+- edit (profile and yearly figures): platform admins, coordinators and officers covering it, and the
+  organisation's own admins ("staff and the organisation's own admins edit it"; members read only);
 - create: platform admins and coordinators/officers (in the areas they give the new organisation);
 - see the history (audit trail): platform admins and coordinators covering it.
 """
@@ -14,7 +14,7 @@ import rules
 from samverka.accounts.access import ALL_AREA_ROLES, STAFF_ROLES, access_for
 from samverka.accounts.models import AreaRoleKind, OrganisationRoleKind
 
-OWN_ORG_EDIT_ROLES = (OrganisationRoleKind.ADMIN, OrganisationRoleKind.MEMBER)
+OWN_ORG_EDIT_ROLES = (OrganisationRoleKind.ADMIN,)
 # Fields only staff may change; an organisation's own people edit the rest of their profile.
 STAFF_ONLY_FIELDS = frozenset({"country", "org_number", "trusted_publisher", "in_volunteer_register"})
 
@@ -69,6 +69,12 @@ def coordinator_covers(user, organisation) -> bool:
 
 @rules.predicate
 def is_own_organisation(user, organisation) -> bool:
+    """Any role (admin or member) in the organisation."""
+    return access_for(user).organisation_role(organisation) is not None
+
+
+@rules.predicate
+def is_own_organisation_admin(user, organisation) -> bool:
     return access_for(user).organisation_role(organisation) in OWN_ORG_EDIT_ROLES
 
 
@@ -76,7 +82,7 @@ registry_rules = rules.RuleSet()
 registry_rules.add_rule("use_registry", has_any_area_role)
 registry_rules.add_rule("create_organisation", has_staff_area_role)
 registry_rules.add_rule("view_organisation_staff", area_role_covers | is_own_organisation)
-registry_rules.add_rule("edit_organisation", staff_covers | is_own_organisation)
+registry_rules.add_rule("edit_organisation", staff_covers | is_own_organisation_admin)
 registry_rules.add_rule("edit_organisation_staff_fields", staff_covers)
 registry_rules.add_rule("view_organisation_history", coordinator_covers)
 

@@ -42,14 +42,20 @@ def test_platform_admin_may_do_everything(org):
     assert permissions.can_edit(admin, org) and permissions.can_view_history(admin, org)
 
 
-@pytest.mark.parametrize("role", ["admin", "member"])
-def test_own_organisation_may_edit_but_not_see_history(org, role):
+def test_own_organisation_admin_may_edit_but_not_see_history(org):
     user = UserFactory()
-    grant_org_role(user, org, role=role)
+    grant_org_role(user, org, role="admin")
     assert permissions.can_edit(user, org)
     assert not permissions.can_view_history(user, org)
     assert not permissions.can_edit(user, OrganisationFactory())
     assert not permissions.can_use_registry(user)
+
+
+def test_own_organisation_member_reads_but_may_not_edit(org):
+    user = UserFactory()
+    grant_org_role(user, org, role="member")
+    assert permissions.can_view_staff(user, org)
+    assert not permissions.can_edit(user, org)
 
 
 def test_anonymous_may_do_nothing(org):
