@@ -25,6 +25,7 @@ from .roles import (
     organisation_role_revoke,
     user_create,
     user_logout_everywhere,
+    user_password_changed,
 )
 from .tokens import api_token_create, api_token_revoke
 
@@ -51,4 +52,5 @@ __all__ = [
     "totp_device_confirm",
     "user_create",
     "user_logout_everywhere",
+    "user_password_changed",
 ]

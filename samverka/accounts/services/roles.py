@@ -125,3 +125,9 @@ def user_logout_everywhere(*, actor, user: User) -> int:
         )
     user.session_epoch = locked.session_epoch
     return locked.session_epoch
+
+
+def user_password_changed(*, actor, user: User, how: str) -> None:
+    """Audit a password change ("change": the user with the old password; "reset": through an e-mailed link).
+    Neither password is recorded."""
+    audit_record(actor=actor, action=f"user.password_{how}", obj=user)

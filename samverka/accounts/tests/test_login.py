@@ -153,6 +153,7 @@ def test_password_reset_sends_an_email_with_a_link_that_works_once(client):
     assert done.status_code == 302 and done["Location"] == reverse("accounts:password_reset_complete")
     user.refresh_from_db()
     assert user.check_password(new)
+    assert AuditEvent.objects.filter(action="user.password_reset", object_id=str(user.pk)).count() == 1
 
     again = Client().get(path, follow=True)
     assert "does not work any more" in again.content.decode()
@@ -188,6 +189,8 @@ def test_password_change_keeps_this_session(client):
     user.refresh_from_db()
     assert user.check_password(new)
     assert client.get("/accounts/").status_code == 200
+    event = AuditEvent.objects.get(action="user.password_change", object_id=str(user.pk))
+    assert event.actor_id == user.pk and new not in str(event.changes) and PASSWORD not in str(event.changes)
 
 
 def test_password_change_with_wrong_old_password_shows_error(client):
@@ -198,3 +201,4 @@ def test_password_change_with_wrong_old_password_shows_error(client):
     )
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="user.password_change").exists()

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from .. import selectors
 from ..access import access_for
 from ..forms import LoginForm
 from ..models import User
-from ..services import recovery_codes_remaining, user_logout_everywhere
+from ..services import recovery_codes_remaining, user_logout_everywhere, user_password_changed
 from .common import remember_epoch
 
 
@@ -66,6 +67,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
+    def form_valid(self, form):
+        with transaction.atomic():  # the new password and its audit event together
+            response = super().form_valid(form)
+            user_password_changed(actor=form.user, user=form.user, how="change")
+        return response
+
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
@@ -87,6 +94,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class: "type[SetPasswordForm[User]]" = SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        with transaction.atomic():  # the new password and its audit event together
+            response = super().form_valid(form)
+            user_password_changed(actor=form.user, user=form.user, how="reset")
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
