@@ -171,3 +171,36 @@ def test_duplicate_identity_number_is_refused():
     resident(user, national_id="19121212-1212", id_country="SE")
     with pytest.raises(ValidationError):
         resident(user, national_id="191212121212", id_country="SE")
+
+
+def test_lapse_command_run_twice_lapses_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    world = World(units="2")
+    later = (world.voucher.valid_to + datetime.timedelta(days=1)).isoformat()
+    first, second = StringIO(), StringIO()
+    call_command("vouchers-lapse", "--date", later, stdout=first)
+    call_command("vouchers-lapse", "--date", later, stdout=second)
+    assert "Lapsed 1 " in first.getvalue() and "Lapsed 0 " in second.getvalue()
+    assert LedgerTransaction.objects.filter(kind="lapse", voucher=world.voucher).count() == 1
+    assert ledger.verify().ok
+
+
+def test_lapse_command_leaves_vouchers_still_valid_today():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    world = World(units="2")
+    call_command("vouchers-lapse", stdout=StringIO())
+    world.voucher.refresh_from_db()
+    assert world.voucher.status == "active"
+
+
+def test_lapse_command_refuses_a_malformed_date():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("vouchers-lapse", "--date", "31.12.2026")
