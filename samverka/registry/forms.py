@@ -120,8 +120,13 @@ class OrganisationForm(forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=12, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     in_volunteer_register = forms.BooleanField(label=_("Registered in the volunteer register"), required=False)
+    trusted_publisher = forms.BooleanField(
+        label=_("Trusted: may publish its services directly"),
+        required=False,
+        help_text=_("Its changes to published services go live without waiting for a coordinator's approval."),
+    )
 
-    def __init__(self, *args, areas=(), staff_fields=True, **kwargs):
+    def __init__(self, *args, areas=(), staff_fields=True, trust_field=False, **kwargs):
         super().__init__(*args, **kwargs)
         choices = area_choices(areas)
         self.fields["home_area"].choices = [("", _("None"))] + choices
@@ -132,6 +137,8 @@ class OrganisationForm(forms.Form):
         if not staff_fields:
             for name in ("country", "org_number", "in_volunteer_register"):
                 del self.fields[name]
+        if not trust_field:  # coordinators only (permissions.can_trust)
+            del self.fields["trusted_publisher"]
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -162,6 +169,7 @@ class OrganisationForm(forms.Form):
                     "postal_code",
                     "city",
                     "in_volunteer_register",
+                    "trusted_publisher",
                 )
             },
             "home_area": str(org.home_area_id or ""),

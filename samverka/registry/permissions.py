@@ -85,6 +85,8 @@ registry_rules.add_rule("view_organisation_staff", area_role_covers | is_own_org
 registry_rules.add_rule("edit_organisation", staff_covers | is_own_organisation_admin)
 registry_rules.add_rule("edit_organisation_staff_fields", staff_covers)
 registry_rules.add_rule("view_organisation_history", coordinator_covers)
+# "A coordinator can let a trusted organisation publish directly" (catalogue change proposals skipped).
+registry_rules.add_rule("trust_organisation", coordinator_covers)
 
 
 def can(rule: str, user, organisation=None) -> bool:
@@ -118,6 +120,11 @@ def can_edit_staff_fields(user, organisation) -> bool:
 
 def can_view_history(user, organisation) -> bool:
     return can("view_organisation_history", user, organisation)
+
+
+def can_trust(user, organisation) -> bool:
+    """May let the organisation publish its services directly: coordinators covering it (and platform admins)."""
+    return can("trust_organisation", user, organisation)
 
 
 def can_place_in_areas(user, areas) -> bool:

@@ -101,6 +101,7 @@ class OrganisationPatchIn(Schema):
     postal_code: str | None = Field(None, max_length=12)
     city: str | None = Field(None, max_length=100)
     in_volunteer_register: bool | None = None
+    trusted_publisher: bool | None = Field(None, description="Coordinators only: may publish its services directly.")
 
 
 class YearOut(Schema):

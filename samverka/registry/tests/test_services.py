@@ -159,3 +159,25 @@ def test_year_delete_is_audited():
     assert not OrganisationYear.objects.exists()
     event = AuditEvent.objects.get(action="organisation_year.delete")
     assert event.changes["members"] == {"before": 3, "after": None}
+
+
+def test_only_a_coordinator_covering_it_makes_an_organisation_a_trusted_publisher():
+    org = OrganisationFactory(areas=[area("NO", "3201")])
+    officer, other_coordinator, coordinator = UserFactory(), UserFactory(), UserFactory()
+    grant_area_role(officer, area("NO", "3201"), role="officer")
+    grant_area_role(other_coordinator, area("NO", "3203"), role="coordinator")
+    grant_area_role(coordinator, area("NO", "32"), role="coordinator")
+    with pytest.raises(ValidationError) as exc:
+        services.organisation_update(actor=officer, organisation=org, data={"trusted_publisher": True})
+    assert "trusted_publisher" in exc.value.errors
+    with pytest.raises(NotFound):
+        services.organisation_update(actor=other_coordinator, organisation=org, data={"trusted_publisher": True})
+    org.refresh_from_db()
+    assert not org.trusted_publisher
+    services.organisation_update(actor=coordinator, organisation=org, data={"trusted_publisher": True})
+    org.refresh_from_db()
+    assert org.trusted_publisher
+    event = AuditEvent.objects.filter(action="organisation.update", object_id=str(org.pk)).latest("created_at")
+    assert "trusted_publisher" in event.changes
+    # The officer may still edit the rest; sending the unchanged flag is not a change.
+    services.organisation_update(actor=officer, organisation=org, data={"trusted_publisher": True, "city": "Asker"})

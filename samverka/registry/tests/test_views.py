@@ -239,3 +239,13 @@ def test_public_list_query_count_does_not_grow_with_rows(client, django_assert_m
         OrganisationFactory()
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("registry:public_list"))
+
+
+def test_the_trusted_publisher_box_is_on_the_coordinators_edit_page_only(client, coordinator):
+    org = OrganisationFactory(areas=[area("NO", "3201")])
+    url = reverse("registry:edit", args=[org.pk])
+    assert 'name="trusted_publisher"' in client.get(url).text
+    officer = UserFactory()
+    grant_area_role(officer, area("NO", "3201"), role="officer")
+    staff_login(client, officer)
+    assert 'name="trusted_publisher"' not in client.get(url).text

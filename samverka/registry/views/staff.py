@@ -125,7 +125,11 @@ def organisation_edit(request: HttpRequest, pk):
     staff_fields = permissions.can_edit_staff_fields(request.user, org)
     areas = areas_for_form(country=org.country)
     form = OrganisationForm(
-        request.POST or None, areas=areas, staff_fields=staff_fields, initial=OrganisationForm.initial_for(org)
+        request.POST or None,
+        areas=areas,
+        staff_fields=staff_fields,
+        trust_field=permissions.can_trust(request.user, org),
+        initial=OrganisationForm.initial_for(org),
     )
     if request.method == "POST" and form.is_valid():
         try:
