@@ -235,8 +235,9 @@ def organisation_update(*, actor, organisation: Organisation, data: Mapping[str,
                     changed.remove("org_number")
             if changed:
                 raise _invalid({f: [_("Only coordinators and officers may change this.")] for f in changed})
-        trust_changes = "trusted_publisher" in data and bool(data["trusted_publisher"]) != organisation.trusted_publisher
-        if trust_changes and not permissions.can_trust(actor, organisation):
+        trusted = data.get("trusted_publisher")
+        changes_trust = trusted is not None and bool(trusted) != organisation.trusted_publisher
+        if changes_trust and not permissions.can_trust(actor, organisation):
             raise _invalid({"trusted_publisher": [_("Only the area's coordinators may change this.")]})
     with transaction.atomic():
         org = Organisation.objects.select_for_update(of=("self",)).select_related("home_area").get(pk=organisation.pk)
