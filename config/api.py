@@ -8,7 +8,7 @@ from samverka.agreements.api import router as agreements_router
 from samverka.areas.api import router as areas_router
 from samverka.catalogue.api import router as catalogue_router
 from samverka.core.api import install_error_handlers
-from samverka.core.openapi import document_error_responses
+from samverka.core.openapi import declare_error_responses
 from samverka.dialogue.api import router as dialogue_router
 from samverka.registry.api import router as registry_router
 from samverka.vouchers.api import router as vouchers_router
@@ -33,12 +33,5 @@ api.add_router("/agreements", agreements_router)
 api.add_router("/dialogue", dialogue_router)
 api.add_router("/vouchers", vouchers_router)
 
-_schema_without_errors = api.get_openapi_schema
-
-
-def _schema_with_error_responses(*args, **kwargs):
-    """The served OpenAPI also declares the `{detail, errors}` error responses each operation may give."""
-    return document_error_responses(_schema_without_errors(*args, **kwargs))
-
-
-api.get_openapi_schema = _schema_with_error_responses  # type: ignore[method-assign]
+# The served OpenAPI also declares the `{detail, errors}` error responses each operation may give.
+declare_error_responses(api)

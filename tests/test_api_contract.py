@@ -69,6 +69,17 @@ def test_openapi_document_describes_the_api(schema):
     assert any(path.startswith("/api/v1/areas/") for path in schema["paths"])
 
 
+@pytest.mark.parametrize("document", ["/api/v1/openapi.json", "/api/hsds/openapi.json"])
+def test_both_openapi_documents_declare_the_error_answers(client, document):
+    spec = client.get(document).json()
+    assert spec["components"]["schemas"]["Error"]["required"] == ["detail", "errors"]
+    for item in spec["paths"].values():
+        for operation in item.values():
+            assert {"400", "404", "422"} <= set(operation["responses"]), operation.get("operationId")
+    not_found = client.get("/api/hsds/services/00000000-0000-4000-8000-000000000000")
+    assert not_found.status_code == 404 and set(not_found.json()) == {"detail", "errors"}
+
+
 def test_docs_page_loads_with_local_assets_and_no_inline_script(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Query, Schema
 
 from samverka.core.api import install_error_handlers
 from samverka.core.errors import ValidationError
+from samverka.core.openapi import declare_error_responses
 from samverka.registry import selectors as registry_selectors
 
 from . import hsds, selectors
@@ -28,6 +29,7 @@ api = NinjaAPI(
     description="The service catalogue as Open Referral HSDS 3.0 (read only). Texts in `lang` (nb, sv, fi, en).",
 )
 install_error_handlers(api)
+declare_error_responses(api)  # its OpenAPI document declares the `{detail, errors}` answers too
 
 
 class ListParams(Schema):

@@ -55,3 +55,13 @@ def document_error_responses(spec: dict[str, Any]) -> dict[str, Any]:
                     code, {"description": description, "content": {"application/json": {"schema": ref}}}
                 )
     return spec
+
+
+def declare_error_responses(api) -> None:
+    """Make `api` (a NinjaAPI) serve its OpenAPI document with the error responses declared."""
+    without_errors = api.get_openapi_schema
+
+    def with_error_responses(*args, **kwargs):
+        return document_error_responses(without_errors(*args, **kwargs))
+
+    api.get_openapi_schema = with_error_responses  # type: ignore[method-assign]
