@@ -89,7 +89,12 @@ def run_measured(env: dict[str, str], *args: str) -> dict:
         stderr = err.read().decode(errors="replace")
     if process.returncode != 0:
         raise SystemExit(f"samverka {' '.join(args)} failed:\n{stderr[-2000:]}")
-    lines = [line.strip() for line in stdout.splitlines() if line.strip() and not line.startswith(" ")]
+    # Paths relative to the repository: the results are committed and must not carry this machine's layout.
+    lines = [
+        line.strip().replace(f"{ROOT}/", "")
+        for line in stdout.splitlines()
+        if line.strip() and not line.startswith(" ")
+    ]
     return {"seconds": round(seconds, 1), "peak_mb": round(usage.ru_maxrss / 1024, 1), "output": lines[-2:]}
 
 
