@@ -5,7 +5,10 @@ Pages are named by URL name, so a page that is missing shows as a clear failure 
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from .data import build_world
 
@@ -23,6 +26,7 @@ ANONYMOUS_PAGES = [
     ("registry:public_detail", "organisation"),
     ("accounts:login", None),
     ("accounts:password_reset", None),
+    ("accounts:password_reset_complete", None),
 ]
 ORG_ADMIN_PAGES = [
     ("accounts:home", None),
@@ -116,6 +120,43 @@ def test_coordinator_pages_are_accessible(page, browser_login):
     urls, missing = page_urls(world, COORDINATOR_PAGES)
     problems = missing + audit_pages(page, urls)
     assert not problems, _report(problems)
+
+
+def test_password_and_year_confirmation_pages_are_accessible(page, browser_login):
+    world = build_world()
+    uid = urlsafe_base64_encode(force_bytes(world.org_admin.pk))
+    token = PasswordResetTokenGenerator().make_token(world.org_admin)
+    # The link redirects to its set-password form (the token moves into the session).
+    problems = audit_pages(page, [reverse("accounts:password_reset_confirm", args=[uid, token])], expect_path=False)
+    browser_login(world.org_admin)
+    problems += audit_pages(
+        page,
+        [
+            reverse("accounts:password_change_done"),
+            reverse("registry:year_delete", args=[world.organisation.pk, 2024]),
+        ],
+    )
+    assert not problems, _report(problems)
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "login"),
+    [
+        ("/no-such-page/", 404, False),
+        ("/registry/?q=%00", 400, False),
+        ("/registry/", 403, True),  # an organisation admin has no area role
+    ],
+)
+def test_error_pages_are_accessible(page, browser_login, path, status, login):
+    world = build_world()
+    if login:
+        browser_login(world.org_admin)
+    page.add_init_script(CSP_PROBE)
+    response = page.goto(path)
+    assert response is not None and response.status == status
+    blocking = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, (path, blocking)
+    assert page.locator("h1").count() == 1 and not page.evaluate("window.__cspViolations || []")
 
 
 def test_mfa_setup_and_verify_pages_are_accessible(page, browser_login):

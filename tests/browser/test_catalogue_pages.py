@@ -75,12 +75,15 @@ def test_public_catalogue_pages_are_accessible(page):
 
 def test_organisation_and_coordinator_catalogue_pages_are_accessible(page, browser_login):
     world, service, proposal = _catalogue_world()
+    place = service.locations.get()
     browser_login(world.org_admin)
     org_urls = [
         reverse("catalogue:org_services", args=[world.organisation.pk]),
         reverse("catalogue:service_create", args=[world.organisation.pk]),
         reverse("catalogue:service_edit", args=[service.pk]),
         reverse("catalogue:location_create", args=[world.organisation.pk]),
+        reverse("catalogue:location_edit", args=[place.pk]),
+        reverse("catalogue:location_delete", args=[place.pk]),  # in use: lists the services instead of a button
     ]
     problems = audit_pages(page, org_urls)
     page.context.clear_cookies()
@@ -91,6 +94,9 @@ def test_organisation_and_coordinator_catalogue_pages_are_accessible(page, brows
             reverse("catalogue:proposals"),
             reverse("catalogue:proposal_detail", args=[proposal.pk]),
             reverse("catalogue:freshness"),
+            reverse("catalogue:area_services", args=[world.county.pk]),
+            reverse("catalogue:area_service_create", args=[world.county.pk]),
+            reverse("catalogue:area_location_create", args=[world.county.pk]),
         ],
     )
     assert not problems, _report(problems)
