@@ -300,3 +300,21 @@ def test_two_imports_of_the_same_file_at_once_do_not_duplicate(sample, tmp_path)
     assert Organisation.objects.count() == 181
     assert sum(r.counts["created"] for r in results) == 181
     assert all(r.rows == 194 for r in results)
+
+
+def test_background_import_runs_as_a_task_and_a_second_run_changes_nothing(sample, capsys):
+    call_command("import-organisations", str(sample), "--format", "brreg", "--background")
+    assert "queued as task" in capsys.readouterr().out
+    imported = Organisation.objects.count()
+    assert imported > 0
+    call_command("import-organisations", str(sample), "--format", "brreg", "--background")
+    assert Organisation.objects.count() == imported
+    from samverka.registry.tasks import import_organisations
+
+    again = import_organisations.call(str(sample), "brreg")
+    assert again["counts"]["created"] == 0 and again["counts"]["unchanged"] == imported
+
+
+def test_background_import_of_a_missing_file_is_refused_before_queueing(tmp_path):
+    with pytest.raises(CommandError, match="not a readable file"):
+        call_command("import-organisations", str(tmp_path / "nope.csv"), "--format", "brreg", "--background")

@@ -1,6 +1,7 @@
 """`samverka import-organisations --format brreg|prh|se FILE`: upsert organisations from a national register file."""
 
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -21,8 +22,22 @@ class Command(BaseCommand):
         parser.add_argument("--rejects", help="where to write rejected rows (default: <name>.rejects.csv beside FILE)")
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows per transaction")
         parser.add_argument("--no-progress", action="store_true", help="do not draw a progress bar")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="hand the import to the task worker and return at once (FILE must be readable by the worker)",
+        )
 
     def handle(self, *args, **options):
+        if options["background"]:
+            from samverka.registry.tasks import import_organisations
+
+            path = Path(options["file"]).resolve()
+            if not path.is_file():
+                raise CommandError(f"{path} is not a readable file. Nothing was imported.")
+            result = import_organisations.enqueue(str(path), options["format"], options["rejects"])
+            self.stdout.write(f"Import queued as task {result.id}; the task worker runs it.")
+            return
         bar = None
         if not options["no_progress"]:
             bar = tqdm(
