@@ -1,10 +1,16 @@
 """Who may do what with vouchers. Built on accounts.access.access_for, the one resolver of roles.
 
-- run schemes, accreditations, decisions, settlements, and read residents: officers with the "vouchers"
-  capability in an area covering the scheme's (or resident's) area, and platform admins;
+- run schemes, accreditations, decisions and settlements: officers with the "vouchers" capability in an area
+  covering the scheme's area, and platform admins;
+- read residents (and the voucher pages, which name them): only officers holding that grant for the resident's
+  area; a platform admin without such a grant does not (the issue names no one else);
 - apply for accreditation and claim: the organisation's own admins and members;
+- read an accreditation's documents: officers of the scheme's area (as above) and the applying organisation's
+  own admins and members;
 - a provider reads its own clients (limited fields) through the vouchers it was chosen for.
 """
+
+from django.db.models import Q
 
 from samverka.accounts.access import access_for
 from samverka.accounts.models import AreaRoleKind, Capability, OrganisationRoleKind
@@ -24,6 +30,26 @@ def is_active_user(user) -> bool:
 
 def is_voucher_officer(user, area) -> bool:
     return _authenticated(user) and access_for(user).has_area_role(area, OFFICER_ROLES, Capability.VOUCHERS)
+
+
+def _resident_area_paths(user) -> list[str]:
+    # area_paths reads the grants themselves: platform admin status does not widen it (has_area_role would).
+    if not _authenticated(user):
+        return []
+    return access_for(user).area_paths(OFFICER_ROLES, Capability.VOUCHERS)
+
+
+def reads_residents(user, area) -> bool:
+    """Officers with the vouchers capability in an area covering `area`, by grant; never platform admins as such."""
+    return area is not None and any(area.path.startswith(p) for p in _resident_area_paths(user))
+
+
+def resident_area_q(user, lookup: str):
+    """Q over rows whose area path (at `lookup`) lies within the areas where this user reads residents."""
+    q = Q(pk__in=[])
+    for path in _resident_area_paths(user):
+        q |= Q(**{f"{lookup}__startswith": path})
+    return q
 
 
 def officer_area_q(user, lookup: str):
@@ -46,3 +72,9 @@ def provider_organisation_ids(user) -> set:
 
 def acts_for_organisation(user, organisation_id) -> bool:
     return organisation_id in provider_organisation_ids(user)
+
+
+def reads_accreditation_documents(user, accreditation) -> bool:
+    return is_voucher_officer(user, accreditation.scheme.area) or acts_for_organisation(
+        user, accreditation.organisation_id
+    )

@@ -13,6 +13,7 @@ from . import ledger, permissions
 from .models import (
     AccountKind,
     Accreditation,
+    AccreditationDocument,
     AccreditationStatus,
     Claim,
     LedgerAccount,
@@ -91,9 +92,27 @@ def accreditation_get_for_staff(*, actor, pk) -> Accreditation:
 
 
 def accreditations_for_organisations(*, actor) -> QuerySet:
-    return Accreditation.objects.filter(
-        organisation_id__in=permissions.provider_organisation_ids(actor)
-    ).select_related("scheme", "organisation")
+    return (
+        Accreditation.objects.filter(organisation_id__in=permissions.provider_organisation_ids(actor))
+        .select_related("scheme", "organisation")
+        .prefetch_related("documents")
+    )
+
+
+def accreditation_document_get(*, actor, accreditation_pk, pk) -> AccreditationDocument:
+    """A document of an accreditation, for officers of the scheme's area and the applying organisation's people;
+    anyone else gets 404 (audited on the accreditation)."""
+    doc = (
+        AccreditationDocument.objects.select_related("accreditation__scheme__area")
+        .filter(pk=pk, accreditation_id=accreditation_pk)
+        .first()
+    )
+    if doc is None:
+        raise NotFound(_("Not found."))
+    acc = doc.accreditation
+    if not permissions.reads_accreditation_documents(actor, acc):
+        raise denied(actor, acc, area_id=acc.scheme.area_id, purpose="accreditation.document")
+    return doc
 
 
 # -- residents -------------------------------------------------------------------------------------------
@@ -105,7 +124,7 @@ def _record(actor, resident, fields, purpose) -> None:
 
 def resident_list(*, actor, q: str = "") -> QuerySet:
     """Residents in the officer's areas. Not read yet: `residents_read` records the page actually shown."""
-    qs = Resident.objects.filter(permissions.officer_area_q(actor, "area__path"), erased_at__isnull=True)
+    qs = Resident.objects.filter(permissions.resident_area_q(actor, "area__path"), erased_at__isnull=True)
     q = (q or "").strip()
     if q:
         compact = q.replace(" ", "").replace("-", "")
@@ -124,7 +143,7 @@ def resident_get(*, actor, pk, purpose: str = "view") -> Resident:
     resident = Resident.objects.select_related("area").filter(pk=pk).first()
     if resident is None:
         raise NotFound(_("Not found."))
-    if not permissions.is_voucher_officer(actor, resident.area):
+    if not permissions.reads_residents(actor, resident.area):
         raise denied(actor, resident, area_id=resident.area_id, purpose=f"resident.{purpose}")
     _record(actor, resident, list(OFFICER_FIELDS), purpose)
     return resident
@@ -165,11 +184,12 @@ class VoucherView:
 
 def voucher_get(*, actor, pk, purpose: str = "view") -> VoucherView:
     """An officer of the scheme's area sees all; the chosen provider sees its client's limited fields;
-    anyone else gets 404 (audited)."""
+    anyone else gets 404 (audited). The page names the resident, so the officer test is the resident-read one
+    (a platform admin without a vouchers grant there is refused)."""
     voucher = _voucher_qs().filter(pk=pk).first()
     if voucher is None:
         raise NotFound(_("Not found."))
-    if permissions.is_voucher_officer(actor, voucher.scheme.area):
+    if permissions.reads_residents(actor, voucher.scheme.area):
         view = VoucherView(voucher, True)
     elif voucher.provider and permissions.acts_for_organisation(actor, voucher.provider.organisation_id):
         view = VoucherView(voucher, False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import changes, lists, provider, public, residents, settlements, staff, vouchers
+from .views import changes, documents, lists, provider, public, residents, settlements, staff, vouchers
 
 app_name = "vouchers"
 urlpatterns = [
@@ -18,6 +18,11 @@ urlpatterns = [
     path("vouchers/schemes/<uuid:pk>/claims/", lists.scheme_claims, name="scheme_claims"),
     path("vouchers/schemes/<uuid:pk>/settlements/", lists.scheme_settlements, name="scheme_settlements"),
     path("vouchers/accreditations/<uuid:pk>/", staff.accreditation_detail, name="accreditation_detail"),
+    path(
+        "vouchers/accreditations/<uuid:pk>/documents/<uuid:document_pk>/",
+        documents.accreditation_document,
+        name="accreditation_document",
+    ),
     path("vouchers/settlements/<uuid:pk>/", settlements.settlement_detail, name="settlement_detail"),
     path("vouchers/settlements/<uuid:pk>/settlement.csv", settlements.settlement_csv, name="settlement_csv"),
     path("vouchers/settlements/<uuid:pk>/settlement.pdf", settlements.settlement_pdf, name="settlement_pdf"),

@@ -61,3 +61,17 @@ def validate_documents(errors: dict, documents) -> None:
             errors.setdefault("documents", []).append(
                 _("“%(name)s” is not a document we accept (%(types)s).") % {"name": name, "types": ALLOWED_TYPES}
             )
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+def content_type_of(file) -> str:
+    """The type to serve a stored document as, read again from its content (the name may say anything)."""
+    return CONTENT_TYPES.get(sniff(file) or "", "application/octet-stream")

@@ -39,7 +39,7 @@ def _languages() -> set[str]:
 
 
 def resident_create(*, actor, area, data: dict) -> Resident:
-    if not permissions.is_voucher_officer(actor, area):
+    if not permissions.reads_residents(actor, area):
         raise NotFound(_("Not found."))
     errors: dict[str, list[str]] = {}
     try:
@@ -86,7 +86,7 @@ def resident_create(*, actor, area, data: dict) -> Resident:
 
 def resident_update(*, actor, resident, data: dict) -> Resident:
     """Change contact details (not the identity number). Only the names of changed fields are audited."""
-    if not permissions.is_voucher_officer(actor, resident.area) or resident.erased_at:
+    if not permissions.reads_residents(actor, resident.area) or resident.erased_at:
         raise NotFound(_("Not found."))
     changed = []
     for field in CONTACT_FIELDS:
@@ -111,7 +111,7 @@ def resident_update(*, actor, resident, data: dict) -> Resident:
 
 def resident_erase(*, actor, resident) -> Resident:
     """Pseudonymise: personal fields are replaced; vouchers, ledger amounts and access events stay."""
-    if not permissions.is_voucher_officer(actor, resident.area):
+    if not permissions.reads_residents(actor, resident.area):
         raise NotFound(_("Not found."))
     if resident.erased_at:
         raise ConflictError(_("This resident's personal data has already been erased."))

@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from samverka.areas.models import Area
 from samverka.core.errors import ConflictError, ValidationError
 from samverka.core.pagination import paginate
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..forms import IssueForm, ResidentForm
 from ..models import VoucherScheme
 from .common import add_service_errors, not_found_as_404, query_without_page, status_for
-from .staff import _officer_areas, _require_officer
+from .staff import _require_officer
 
 PAGE_SIZE = 25
 
@@ -25,7 +26,12 @@ PAGE_SIZE = 25
 @require_http_methods(["GET", "POST"])
 def resident_create(request: HttpRequest):
     _require_officer(request)
-    areas = list(_officer_areas(request.user).filter(kind="municipality")[:2000])
+    # Residents are registered only where the user reads them (a platform admin as such does not).
+    areas = list(
+        Area.objects.filter(permissions.resident_area_q(request.user, "path"), kind="municipality").order_by("name")[
+            :2000
+        ]
+    )
     form = ResidentForm(request.POST or None, areas=areas, initial={"preferred_language": "nb"})
     status = status_for(form)
     if request.method == "POST" and form.is_valid():
