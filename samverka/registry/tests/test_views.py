@@ -179,11 +179,30 @@ def test_history_for_coordinators_only(client, coordinator):
     org = OrganisationFactory(areas=[area("NO", "3201")])
     client.post(reverse("registry:years", args=[org.pk]), {"year": 2024, "members": 7})
     response = client.get(reverse("registry:history", args=[org.pk]))
-    assert response.status_code == 200 and "organisation_year.create" in response.text
+    assert response.status_code == 200 and "Yearly figures: created" in response.text
+    assert "<dt>Members</dt>" in response.text and "organisation_year.create" not in response.text
     officer = UserFactory()
     grant_area_role(officer, area("NO", "32"), role="officer")
     staff_login(client, officer)
     assert client.get(reverse("registry:history", args=[org.pk])).status_code == 404
+
+
+def test_history_names_fields_values_areas_and_categories_in_the_readers_language(client, coordinator):
+    org = OrganisationFactory(areas=[area("NO", "3201")], legal_form="association")
+    client.post(
+        reverse("registry:edit", args=[org.pk]),
+        _form_data(
+            name=org.name,
+            org_number=org.org_number,
+            legal_form="foundation",
+            areas=[str(area("NO", "3203").pk)],
+            categories=["health"],
+        ),
+    )
+    text = client.get(reverse("registry:history", args=[org.pk]), HTTP_ACCEPT_LANGUAGE="nb").text
+    assert "Stiftelse" in text  # the legal form's label, not its code
+    assert area("NO", "3203").display_name in text and str(area("NO", "3203").pk) not in text
+    assert "legal_form" not in text
 
 
 def test_years_page_adds_edits_and_deletes_with_confirmation(client, coordinator):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from samverka.accounts.access import access_for
 from samverka.accounts.requests import AuthenticatedHttpRequest
 from samverka.areas.selectors import area_cached, areas_by_path, areas_cached, coarse_areas_cached, tree_order
+from samverka.audit.presentation import history_rows
 from samverka.core.errors import NotFound, ValidationError
 from samverka.core.pagination import paginate
 
@@ -155,6 +156,7 @@ def organisation_history(request: HttpRequest, pk):
         {
             "org": org,
             "page": page,
+            "rows": history_rows(page.items),
             "query_without_page": query_without_page(request),
         },
     )
