@@ -18,7 +18,7 @@ def accreditation_document(request: HttpRequest, pk, document_pk):
     doc = selectors.accreditation_document_get(actor=request.user, accreditation_pk=pk, pk=document_pk)
     file = doc.file.open("rb")
     content_type = content_type_of(file)
-    filename = os.path.basename(doc.file.name)
+    filename = os.path.basename(doc.file.name or "") or "document"
     response = FileResponse(file, content_type=content_type, as_attachment=True, filename=filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
