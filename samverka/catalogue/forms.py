@@ -5,15 +5,14 @@ from typing import cast
 
 from django import forms
 from django.db import connection
-from django.forms.utils import flatatt
 from django.utils.dates import WEEKDAYS
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, AreaKind
-from samverka.core.widgets import QuickCheckboxInput, QuickNumberInput, QuickTextInput
+from samverka.core.widgets import QuickCheckboxInput, QuickNumberInput, QuickSelect, QuickTextInput
 from samverka.registry.models import TargetGroup
 
 from .models import (
@@ -113,27 +112,6 @@ class AreaChoiceField(forms.ChoiceField):
 
     def valid_value(self, value) -> bool:
         return str(value) in self.area_ids
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are rendered in one pass instead of through a template each, or given already
-    rendered (`rendered_options`, see finder_choices); the chosen one is then marked selected."""
-
-    rendered_options: SafeString | None = None
-    # Whether the blank option is marked selected when nothing is chosen.
-    mark_blank = True
-
-    def render(self, name, value, attrs=None, renderer=None):
-        options = self.rendered_options
-        if options is None:
-            options = format_html_join("", '<option value="{}">{}</option>', self.choices)
-        chosen = "" if value is None else str(value)
-        if chosen or self.mark_blank:
-            option = format_html('<option value="{}">', chosen)
-            # Only the constant word "selected" is added to options that were escaped when they were rendered.
-            options = mark_safe(options.replace(option, option[:-1] + " selected>", 1))  # nosec B308 B703
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
 
 
 class AreaSelect(QuickSelect):

@@ -1,14 +1,11 @@
 """Forms for the registry pages: the shape of input only. Rules (numbers, duplicates, reach) live in services."""
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, Country
 from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
-from samverka.core.html import esc, options_html
-from samverka.core.widgets import QuickTextInput
+from samverka.core.widgets import QuickSelect, QuickTextInput
 
 from .models import LegalForm, OrganisationStatus
 from .selectors import categories_cached, target_groups_cached
@@ -19,18 +16,6 @@ def area_choices(areas) -> list[tuple[str, str]]:
     return [(str(a.pk), f"{'— ' * max(0, a.depth - 1)}{a.display_name} ({a.code})") for a in areas]
 
 
-class ListSelect(forms.Select):
-    """A single-choice select written in Python: the same HTML as Django's Select (its attributes, one selected
-    option) without rendering a template per option, which cost the registry list more than its queries."""
-
-    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        values = self.format_value(value)
-        options = options_html(self.choices, values[0] if values else None)
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        # Every value is escaped by esc()/options_html; flatatt escapes the attributes.
-        return mark_safe(f'<select name="{esc(name)}"{attributes}>\n  {options}\n</select>')  # noqa: S308  # nosec B308 B703
-
-
 class FilterForm(forms.Form):
     q = forms.CharField(
         label=_("Name or number"),
@@ -38,22 +23,22 @@ class FilterForm(forms.Form):
         max_length=200,
         widget=QuickTextInput(attrs={"type": "search"}),
     )
-    area = forms.ChoiceField(label=_("Area (includes the areas below it)"), required=False, widget=ListSelect)
-    category = forms.ChoiceField(label=_("Category"), required=False, widget=ListSelect)
-    target_group = forms.ChoiceField(label=_("Target group"), required=False, widget=ListSelect)
+    area = forms.ChoiceField(label=_("Area (includes the areas below it)"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False, widget=QuickSelect)
     legal_form = forms.ChoiceField(
-        label=_("Legal form"), required=False, choices=[("", _("Any"))] + list(LegalForm.choices), widget=ListSelect
+        label=_("Legal form"), required=False, choices=[("", _("Any"))] + list(LegalForm.choices), widget=QuickSelect
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("Any"))] + list(OrganisationStatus.choices),
-        widget=ListSelect,
+        widget=QuickSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        widget=ListSelect,
+        widget=QuickSelect,
         choices=[
             ("name", _("Name, A–Z")),
             ("-name", _("Name, Z–A")),
