@@ -38,3 +38,29 @@ def test_production_tasks_backend_is_the_database(settings):
     from config.settings import base
 
     assert base.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_tasks_whose_worker_died_go_back_to_the_queue_and_recent_ones_stay():
+    import datetime
+
+    from django.core.management import call_command
+    from django.tasks import TaskResultStatus
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    def running(minutes_ago: int) -> DBTaskResult:
+        return DBTaskResult.objects.create(
+            status=TaskResultStatus.RUNNING,
+            started_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+            args_kwargs={"args": [], "kwargs": {}},
+            task_path="samverka.core.tasks.purge_expired_sessions",
+            queue_name="default",
+            backend_name="default",
+        )
+
+    stale, busy = running(120), running(5)
+    call_command("tasks-requeue-stale", "--older-than", "3600")
+    stale.refresh_from_db()
+    busy.refresh_from_db()
+    assert stale.status == TaskResultStatus.READY and stale.started_at is None
+    assert busy.status == TaskResultStatus.RUNNING
