@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samverka.areas.selectors import areas_by_id
 from samverka.registry.selectors import target_groups_cached
@@ -12,23 +13,23 @@ from .forms import LABELS
 from .models import LANGUAGE_NAMES, LOCALISED_FIELDS, OFFERED_LANGUAGES, Location, TaxonomyTerm
 
 OTHER_LABELS = {
-    "kind": _("Kind"),
-    "status": _("Status"),
-    "min_age": _("Minimum age"),
-    "max_age": _("Maximum age"),
-    "fee": _("Cost"),
-    "accepts_vouchers": _("Accepts service vouchers"),
-    "access_mode": _("How to access"),
-    "contact_name": _("Contact person"),
-    "email": _("E-mail"),
-    "phone": _("Phone"),
-    "website": _("Website"),
-    "categories": _("Categories"),
-    "target_groups": _("Target groups"),
-    "areas": _("Areas served"),
-    "locations": _("Locations"),
-    "languages": _("Languages offered"),
-    "schedules": _("Schedules"),
+    "kind": gettext_lazy("Kind"),
+    "status": gettext_lazy("Status"),
+    "min_age": gettext_lazy("Minimum age"),
+    "max_age": gettext_lazy("Maximum age"),
+    "fee": gettext_lazy("Cost"),
+    "accepts_vouchers": gettext_lazy("Accepts service vouchers"),
+    "access_mode": gettext_lazy("How to access"),
+    "contact_name": gettext_lazy("Contact person"),
+    "email": gettext_lazy("E-mail"),
+    "phone": gettext_lazy("Phone"),
+    "website": gettext_lazy("Website"),
+    "categories": gettext_lazy("Categories"),
+    "target_groups": gettext_lazy("Target groups"),
+    "areas": gettext_lazy("Areas served"),
+    "locations": gettext_lazy("Locations"),
+    "languages": gettext_lazy("Languages offered"),
+    "schedules": gettext_lazy("Schedules"),
 }
 
 
@@ -77,11 +78,13 @@ def _names(*states: dict) -> dict[str, dict[str, str]]:
 
 
 def _schedule(item: dict, places: dict[str, str]) -> str:
-    text = f"{item.get('rrule')} {item.get('opens_at')}–{item.get('closes_at')} ({_('from')} {item.get('dtstart')})"
+    # Each word its own call outside the f-strings, so that makemessages finds it.
+    word_from, word_at, word_not_on = _("from"), _("at"), _("not on")
+    text = f"{item.get('rrule')} {item.get('opens_at')}–{item.get('closes_at')} ({word_from} {item.get('dtstart')})"
     if item.get("location"):
-        text += f" {_('at')} {places.get(str(item['location']), item['location'])}"
+        text += f" {word_at} {places.get(str(item['location']), item['location'])}"
     if item.get("exceptions"):
-        text += f" {_('not on')} {', '.join(item.get('exceptions') or [])}"
+        text += f" {word_not_on} {', '.join(item.get('exceptions') or [])}"
     return text
 
 

@@ -17,7 +17,8 @@ register = template.Library()
 def form_field(field) -> SafeString:
     label_for = esc(field.id_for_label)
     errors = field.errors
-    required = f' <span class="required">({esc(gettext("required"))})</span>' if field.field.required else ""
+    required_word = gettext("required")  # outside the f-string, so that makemessages finds it
+    required = f' <span class="required">({esc(required_word)})</span>' if field.field.required else ""
     parts = [
         f'<div class="field{" field-error" if errors else ""}">',
         f'  <label for="{label_for}">{conditional_escape(field.label)}{required}</label>',

@@ -37,9 +37,11 @@ def organisation_header(columns) -> SafeString:
         arrow = {"ascending": ' <span aria-hidden="true">▲</span>', "descending": ' <span aria-hidden="true">▼</span>'}
         if sort:
             state = gettext("ascending") if sort == "ascending" else gettext("descending")
-            hint = f", {gettext('sorted')} {state}"
+            sorted_word = gettext("sorted")  # outside the f-string, so that makemessages finds it
+            hint = f", {sorted_word} {state}"
         else:
-            hint = f", {gettext('sort by this column')}"
+            sort_hint = gettext("sort by this column")
+            hint = f", {sort_hint}"
         aria_sort = f' aria-sort="{esc(sort)}"' if sort else ""
         cells.append(
             f'<th scope="col"{aria_sort}><a href="?{query}" hx-get="?{query}" hx-target="#results" hx-push-url="true">'
