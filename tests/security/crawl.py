@@ -72,8 +72,9 @@ SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/api/", "/i18n/", "/accounts
 SKIP_SUFFIXES = (".pdf", ".xlsx", ".csv", ".ics")
 
 
-def crawl(client, start: list[str], *, limit: int = 150, per_route: int = 1) -> Crawl:
-    """Breadth-first over same-site links (at most `per_route` pages per URL pattern), collecting forms."""
+def crawl(client, start: list[str], *, limit: int = 150, per_route: int = 1, downloads: bool = False) -> Crawl:
+    """Breadth-first over same-site links (at most `per_route` pages per URL pattern), collecting forms.
+    With `downloads`, CSV/XLSX/PDF/ICS links are fetched too (their status is kept; their bodies are not read)."""
     out = Crawl()
     queue = deque(start)
     seen_routes: dict[str, int] = {}
@@ -83,7 +84,7 @@ def crawl(client, start: list[str], *, limit: int = 150, per_route: int = 1) -> 
         if parts.netloc not in ("", "testserver") or url in out.pages:
             continue
         path = parts.path
-        if path.startswith(SKIP_PREFIXES) or path.endswith(SKIP_SUFFIXES):
+        if path.startswith(SKIP_PREFIXES) or (path.endswith(SKIP_SUFFIXES) and not downloads):
             continue
         try:
             route = resolve(path).view_name

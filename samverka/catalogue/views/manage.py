@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samverka.areas.models import Area
+from samverka.audit.services import audit_record
 from samverka.core.errors import ConflictError, NotFound, ValidationError
 from samverka.core.pagination import paginate
 from samverka.registry import selectors as registry_selectors
@@ -265,9 +266,17 @@ def location_create(request: HttpRequest, pk):
 def _location_for_manage(request, pk) -> Location:
     """A place the user may manage (of their organisation or of an area they are staff in), else 404."""
     location = Location.objects.select_related("organisation", "area", "municipality").filter(pk=pk).first()
-    if location is None or not permissions.can_manage(
-        request.user, Service(organisation=location.organisation, area=location.area)
-    ):
+    if location is None:
+        raise Http404
+    if not permissions.can_manage(request.user, Service(organisation=location.organisation, area=location.area)):
+        audit_record(
+            actor=request.user,
+            action="access.denied",
+            obj=location,
+            organisation_id=location.organisation_id,
+            area_id=location.area_id,
+            changes={"purpose": "catalogue"},
+        )
         raise Http404
     return location
 
@@ -328,7 +337,13 @@ def location_delete(request: HttpRequest, pk):
 def _public_body_area(request, pk) -> Area:
     """An area whose own (public-body) services the user manages: staff covering it; else 404."""
     area = Area.objects.filter(pk=pk).first()
-    if area is None or not permissions.can_manage_area(request.user, area):
+    if area is None:
+        raise Http404
+    if not permissions.can_manage_area(request.user, area):
+        # Another area's (or an outsider's) request: refused like other cross-area reads, and audited.
+        audit_record(
+            actor=request.user, action="access.denied", obj=area, area_id=area.pk, changes={"purpose": "catalogue"}
+        )
         raise Http404
     return area
 
