@@ -318,3 +318,19 @@ def test_background_import_runs_as_a_task_and_a_second_run_changes_nothing(sampl
 def test_background_import_of_a_missing_file_is_refused_before_queueing(tmp_path):
     with pytest.raises(CommandError, match="not a readable file"):
         call_command("import-organisations", str(tmp_path / "nope.csv"), "--format", "brreg", "--background")
+
+
+def test_the_command_draws_a_progress_bar_on_a_terminal(sample, monkeypatch, capsys):
+    import io
+    import sys
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    call_command("import-organisations", str(sample), "--format", "brreg")
+    drawn = terminal.getvalue()
+    assert "Importing" in drawn and "100%" in drawn
+    assert "created" in capsys.readouterr().out
