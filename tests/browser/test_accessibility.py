@@ -159,6 +159,21 @@ def test_error_pages_are_accessible(page, browser_login, path, status, login):
     assert page.locator("h1").count() == 1 and not page.evaluate("window.__cspViolations || []")
 
 
+def test_the_lockout_page_is_accessible(page):
+    world = build_world()
+    page.add_init_script(CSP_PROBE)
+    for _attempt in range(5):
+        page.goto(reverse("accounts:login"))
+        page.get_by_label("E-mail").fill(world.org_admin.email)
+        page.get_by_label("Password").fill("not-the-password")
+        page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    assert "Too many attempts" in page.content()
+    blocking = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    assert not blocking and page.locator("h1").count() == 1
+    assert not page.evaluate("window.__cspViolations || []")
+
+
 def test_mfa_setup_and_verify_pages_are_accessible(page, browser_login):
     world = build_world()
     browser_login(world.new_coordinator)
