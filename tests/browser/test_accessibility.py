@@ -159,6 +159,15 @@ def test_error_pages_are_accessible(page, browser_login, path, status, login):
     assert page.locator("h1").count() == 1 and not page.evaluate("window.__cspViolations || []")
 
 
+def test_the_database_unavailable_page_is_accessible(page):
+    from django.template.loader import render_to_string
+
+    # Served without the database (no base template, no static files), so its own markup is what axe checks.
+    page.set_content(render_to_string("503.html", {"LANGUAGE_CODE": "nb"}))
+    blocking = [v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in BLOCKING]
+    assert not blocking and page.locator("h1").count() == 1
+
+
 def test_the_lockout_page_is_accessible(page):
     world = build_world()
     page.add_init_script(CSP_PROBE)
