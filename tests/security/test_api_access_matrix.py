@@ -124,6 +124,7 @@ BODIES = {
 # Writes without an id in the path whose body names an object of an area: one row per scope too.
 BODY_SCOPED = {"POST /api/v1/catalogue/services", "POST /api/v1/registry/organisations"}
 
+RESIDENT_DATA = "residents' personal data: officers with the vouchers capability and the chosen provider only"
 # Rows where the platform admin is refused by design.
 ADMIN_REFUSED = {
     "DELETE /api/v1/accounts/tokens/{token_id} · other": "a personal token is its owner's alone",
@@ -131,6 +132,18 @@ ADMIN_REFUSED = {
     "POST /api/v1/vouchers/vouchers/{voucher_id}/claims · own": "only the voucher's chosen provider claims",
     "POST /api/v1/vouchers/vouchers/{voucher_id}/claims · other": "only the voucher's chosen provider claims",
     "GET /api/hsds/services/{service_id} · draft": "HSDS is the open data of published services only",
+    "POST /api/v1/vouchers/schemes/{scheme_id}/vouchers · own": RESIDENT_DATA,
+    "POST /api/v1/vouchers/schemes/{scheme_id}/vouchers · other": RESIDENT_DATA,
+    "GET /api/v1/vouchers/vouchers/{voucher_id} · own": RESIDENT_DATA,
+    "GET /api/v1/vouchers/vouchers/{voucher_id} · other": RESIDENT_DATA,
+    "POST /api/v1/vouchers/vouchers/{voucher_id}/provider · own": RESIDENT_DATA,
+    "POST /api/v1/vouchers/vouchers/{voucher_id}/provider · other": RESIDENT_DATA,
+    "GET /api/v1/vouchers/vouchers/{voucher_id}/budget-lines · own": RESIDENT_DATA,
+    "GET /api/v1/vouchers/vouchers/{voucher_id}/budget-lines · other": RESIDENT_DATA,
+    "GET /api/v1/vouchers/residents/{resident_id} · own": RESIDENT_DATA,
+    "GET /api/v1/vouchers/residents/{resident_id} · other": RESIDENT_DATA,
+    "PATCH /api/v1/vouchers/residents/{resident_id} · own": RESIDENT_DATA,
+    "PATCH /api/v1/vouchers/residents/{resident_id} · other": RESIDENT_DATA,
 }
 # Authorisation bugs found by this matrix, recorded as they answer today so the test passes; remove the entry
 # (and re-record) once fixed.
