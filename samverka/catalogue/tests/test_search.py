@@ -8,7 +8,7 @@ from samverka.catalogue.search import index
 from samverka.catalogue.search.index import rebuild
 from samverka.catalogue.search.text import highlight, within_one_edit
 
-from .factories import make_service
+from .factories import make_service, platform_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +122,8 @@ def test_postgres_index_holds_a_tsvector_per_language(corpus):
         ({"area": "municipality 0301"}, False),
         ({"organisation": "own"}, True),
         ({"organisation": "other"}, False),
+        ({"target_group": "youth"}, True),
+        ({"target_group": "adults"}, False),
     ],
 )
 def test_filters_narrow_a_search_inside_the_index(params, hit):
@@ -132,6 +134,7 @@ def test_filters_narrow_a_search_inside_the_index(params, hit):
         org,
         name_nb="Ungdomstreff",
         categories=["peer-support"],
+        target_groups=["youth"],
         languages=["ar", "nb"],
         min_age=13,
         max_age=19,
@@ -208,3 +211,23 @@ def test_editing_a_service_moves_it_between_filters(corpus):
     assert [s.pk for s in find_services(filters).page.items] == [service.pk]
     assert rebuild() == 4
     assert [s.pk for s in find_services(filters).page.items] == [service.pk]
+
+
+def test_the_vouchers_filter_keeps_the_services_that_accept_them():
+    accepting = make_service(name_nb="Avlastning hjemme", accepts_vouchers=True)
+    other = make_service(name_nb="Avlastning i parken")
+    for query in ("avlastning", ""):
+        found = {s.pk for s in find_services(FinderFilters.from_mapping({"q": query, "vouchers": "1"})).page.items}
+        assert accepting.pk in found and other.pk not in found, query
+
+
+def test_sort_by_recently_updated_puts_the_last_edited_service_first():
+    from samverka.catalogue import services
+
+    first = make_service(name_nb="Aaa turgruppe")
+    second = make_service(name_nb="Bbb turgruppe")
+    services.service_update(actor=platform_admin(), service=first, data={"summary_nb": "Ny tekst."})
+    for query in ("turgruppe", ""):
+        items = find_services(FinderFilters.from_mapping({"q": query, "sort": "updated"})).page.items
+        ids = [s.pk for s in items if s.pk in (first.pk, second.pk)]
+        assert ids == [first.pk, second.pk], query
