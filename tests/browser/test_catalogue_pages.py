@@ -112,3 +112,14 @@ def test_finder_updates_in_place_with_htmx_and_the_url_is_shareable(page):
     assert "q=visiting" in page.url
     assert page.locator("#results mark").first.inner_text() == "Visiting"
     assert page.evaluate("window.__samePage === true"), "the results must be swapped in, not a full page load"
+
+
+def test_the_printable_service_page_leaves_out_menus_and_forms(page):
+    _world, service, _ = _catalogue_world()
+    page.goto(reverse("catalogue:service_detail", args=[service.pk]))
+    assert page.locator(".site-header").is_visible() and page.locator("#report-heading").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator("#report-heading").is_visible()  # the "report an error" form
+    assert not page.locator(".print-hint").is_visible()
+    assert page.locator("h1").is_visible() and page.locator("main").is_visible()
