@@ -1,5 +1,6 @@
 """Settings shared by every environment. Environment files override what differs."""
 
+import logging
 from pathlib import Path
 
 import dj_database_url
@@ -198,8 +199,15 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env_str("LOG_FORMAT", "json")}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"samverka": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "samverka": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+        # Python warnings as JSON lines too (captured below); Django's default handler for this logger writes
+        # plain text when DEBUG is on and drops them when it is off.
+        "py.warnings": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
+logging.captureWarnings(True)  # warnings (e.g. a missing static directory) become log records: one format
 
 SAMVERKA_SITE_NAME = _("Samverka")
 

@@ -47,10 +47,12 @@ def _model(object_type: str) -> type[models.Model] | None:
 
 
 def _field(model, name: str) -> models.Field | None:
+    """The model's own field `name` (a reverse relation such as an organisation's `years` is not one: None)."""
     try:
-        return model._meta.get_field(name) if model else None
+        found = model._meta.get_field(name) if model else None
     except FieldDoesNotExist:
         return None
+    return found if isinstance(found, models.Field) else None
 
 
 def _what(event: AuditEvent) -> str:
