@@ -11,12 +11,11 @@ import sys
 import time
 
 import pytest
-from django.db import connection
 
 from samverka.registry.generate import write_brreg_csv
 from samverka.registry.models import Organisation
 
-from ..helpers import ROOT, run_samverka
+from ..helpers import ROOT, run_samverka, subprocess_database_url
 
 ROWS = 1_500
 BATCH = 150
@@ -24,17 +23,9 @@ BATCH = 150
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 def _env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=_database_url())
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=subprocess_database_url())
     return env
 
 

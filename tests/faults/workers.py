@@ -6,22 +6,12 @@ import sys
 import time
 from collections.abc import Callable
 
-from django.db import connection
-
-from ..helpers import ROOT
-
-
-def database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+from ..helpers import ROOT, subprocess_database_url
 
 
 def env(settings_module: str = "config.settings.test") -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    return {**base, "DJANGO_SETTINGS_MODULE": settings_module, "DATABASE_URL": database_url()}
+    return {**base, "DJANGO_SETTINGS_MODULE": settings_module, "DATABASE_URL": subprocess_database_url()}
 
 
 def worker_env() -> dict[str, str]:

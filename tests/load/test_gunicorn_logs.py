@@ -11,21 +11,12 @@ import urllib.error
 import urllib.request
 
 import pytest
-from django.db import connection
 
 from bench.run import BIN, free_port, stop, wait_ready
 
-from ..helpers import ROOT
+from ..helpers import ROOT, subprocess_database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def _get(url: str, headers: dict[str, str]) -> tuple[int, str]:
@@ -39,7 +30,11 @@ def _get(url: str, headers: dict[str, str]) -> tuple[int, str]:
 
 def test_every_gunicorn_line_is_json_with_a_request_id(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "LOG_FORMAT")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=_database_url(), ALLOWED_HOSTS="127.0.0.1")
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=subprocess_database_url(),
+        ALLOWED_HOSTS="127.0.0.1",
+    )
     port = free_port()
     out, err = tmp_path / "stdout.log", tmp_path / "stderr.log"
     with out.open("wb") as stdout, err.open("wb") as stderr:
