@@ -187,3 +187,40 @@ def test_provider_client_list_writes_an_access_event_per_client_shown(client):
     event = AccessEvent.objects.get(subject_id=str(world.resident.pk), purpose="provider.clients")
     assert event.actor == world.provider_user
     assert set(event.fields) == {"full_name", "phone", "preferred_language"}
+
+
+def test_a_provider_change_on_a_cancelled_voucher_is_409_on_the_page_and_in_the_api(client):
+    world = World()
+    other, _admin = provider(world.officer, world.scheme, name="Annen")
+    services.voucher_cancel(actor=world.officer, voucher=world.voucher, reason="Moved away")
+    staff_login(client, world.officer)
+    audits = AuditEvent.objects.count()
+    page = client.post(reverse("vouchers:voucher_detail", args=[world.voucher.pk]), {"accreditation": str(other.pk)})
+    api = _choose(client, world, other.pk)
+    assert page.status_code == api.status_code == 409
+    assert "Only an active voucher can change provider." in page.content.decode()
+    assert "Only an active voucher can change provider." in str(api.json())
+    world.voucher.refresh_from_db()
+    assert world.voucher.provider == world.accreditation
+    assert AuditEvent.objects.filter(action="vouchers.voucher.choose_provider").count() == 0
+    assert AuditEvent.objects.count() == audits
+
+
+def test_a_provider_suspended_after_the_page_was_shown_is_422_on_the_page_as_in_the_api(client, monkeypatch):
+    """The page listed the provider when it was shown; by the time of the post it is suspended. The service refuses
+    it with the same 422 the API gives for the same reason."""
+    from samverka.vouchers.views import vouchers as voucher_views
+
+    world = World()
+    other, _admin = provider(world.officer, world.scheme, name="Annen")
+    services.accreditation_decide(actor=world.officer, accreditation=other, action="suspend", reason="Audit")
+    monkeypatch.setattr(
+        voucher_views, "_providers", lambda v: Accreditation.objects.filter(scheme=v.scheme).select_related("scheme")
+    )
+    staff_login(client, world.officer)
+    page = client.post(reverse("vouchers:voucher_detail", args=[world.voucher.pk]), {"accreditation": str(other.pk)})
+    api = _choose(client, world, other.pk)
+    assert page.status_code == api.status_code == 422
+    assert "Choose a provider approved for this scheme." in page.content.decode()
+    world.voucher.refresh_from_db()
+    assert world.voucher.provider == world.accreditation

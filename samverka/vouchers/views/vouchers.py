@@ -32,8 +32,10 @@ def voucher_detail(request: HttpRequest, pk):
         try:
             services.voucher_choose_provider(actor=request.user, voucher=voucher, accreditation=acc)
         except (ValidationError, ConflictError) as exc:
-            choice.add_error(None, exc.detail)
-            status = 409
+            # The same status as the API for the same refusal: a provider not approved 422, a voucher no longer
+            # active 409 (the app's rule: ValidationError → 422, ConflictError → 409).
+            add_service_errors(choice, exc, aliases={"provider": "accreditation"})
+            status = exc.status_code
         else:
             messages.success(request, _("The provider is changed; the remaining value follows."))
             return redirect("vouchers:voucher_detail", pk=voucher.pk)
