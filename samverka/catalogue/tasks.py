@@ -1,10 +1,13 @@
-"""Background work of the catalogue: e-mails after commit and the daily reminder of out-of-date services.
+"""Background work of the catalogue: e-mails after commit, the daily reminder of out-of-date services, and the
+HSDS import and search reindex handed to the worker (`import-hsds --background`, `reindex --background`).
 
-Each task is safe to run twice: notifications read the current state, and reminders are recorded per
-service and month (StaleReminder) before they are sent.
+Each task is safe to run twice: notifications read the current state, reminders are recorded per service and
+month (StaleReminder) before they are sent, the HSDS import upserts every record by its id (a second run leaves
+what the first wrote unchanged), and a reindex empties the index before filling it again.
 """
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -154,3 +157,24 @@ def send_stale_reminders() -> int:
         ):
             sent += 1
     return sent
+
+
+@task()
+def import_hsds(path: str, language: str = "nb", area_id: str | None = None, format: str = "auto") -> dict:
+    """`import-hsds --background`: the command checked the path and the area; the worker reads the file itself,
+    so `path` is absolute and must be readable where the worker runs."""
+    from .hsds_io import import_dataset, read_dataset  # not at the top: selectors import this module
+
+    area = Area.objects.get(pk=area_id) if area_id else None
+    report = import_dataset(read_dataset(Path(path), format), language=language, area=area)
+    return {"counts": report.counts, "rejected": len(report.rejected), "warnings": len(report.warnings)}
+
+
+@task()
+def reindex() -> int:
+    """`reindex --background`: rebuild the search index in one transaction (readers see the old index until the
+    commit). Returns how many published services were indexed."""
+    from .search.index import rebuild
+
+    with transaction.atomic():
+        return rebuild()

@@ -22,6 +22,11 @@ class Command(BaseCommand):
             help="area (e.g. NO-3201) used as home area of new organisations and owner of services without one",
         )
         parser.add_argument("--format", default="auto", choices=("auto", "json", "csv"))
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="hand the import to the task worker and return at once (PATH must be readable by the worker)",
+        )
 
     def handle(self, *args, **options):
         area = None
@@ -30,6 +35,15 @@ class Command(BaseCommand):
             area = Area.objects.filter(country=country.upper(), code=code).first()
             if area is None:
                 raise CommandError(f"Unknown area {options['area']} (use e.g. NO-3201).")
+        if options["background"]:
+            from samverka.catalogue.tasks import import_hsds
+
+            path = Path(options["path"]).resolve()
+            if not path.exists():
+                raise CommandError(f"{path} does not exist. Nothing was imported.")
+            result = import_hsds.enqueue(str(path), options["lang"], str(area.pk) if area else None, options["format"])
+            self.stdout.write(f"Import queued as task {result.id}; the task worker runs it.")
+            return
         try:
             dataset = read_dataset(Path(options["path"]), options["format"])
         except HsdsFileError as exc:

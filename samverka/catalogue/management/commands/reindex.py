@@ -13,7 +13,18 @@ from samverka.catalogue.search.index import rebuild
 class Command(BaseCommand):
     help = "Rebuild the search index of published services."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--background", action="store_true", help="hand the rebuild to the task worker and return at once"
+        )
+
     def handle(self, *args, **options):
+        if options["background"]:
+            from samverka.catalogue.tasks import reindex
+
+            result = reindex.enqueue()
+            self.stdout.write(f"Reindex queued as task {result.id}; the task worker runs it.")
+            return
         total = Service.objects.public().count()
         started = time.monotonic()
         with tqdm(total=total, unit="service", disable=options["verbosity"] < 1) as bar, transaction.atomic():
