@@ -49,9 +49,10 @@ def list_schemes(request: HttpRequest):
 
 @router.get("/schemes/{scheme_id}/providers", response=list[ProviderOut], auth=None)
 def list_providers(request: HttpRequest, scheme_id: uuid.UUID, sort: str = "price"):
-    """Public: the approved providers of an open scheme, for comparison."""
+    """Public: the approved providers of an open scheme, for comparison, with their openings and their catalogue
+    services that accept vouchers (each with its opening hours)."""
     scheme = selectors.scheme_get_public(pk=scheme_id)
-    return [ProviderOut.from_accreditation(a) for a in selectors.providers_for_comparison(scheme=scheme, sort=sort)]
+    return [ProviderOut.from_compared(p) for p in selectors.provider_comparison(scheme=scheme, sort=sort)]
 
 
 @router.post("/schemes/{scheme_id}/vouchers", response={201: VoucherOut})

@@ -260,3 +260,20 @@ class FundForm(forms.Form):
     amount = forms.CharField(
         label=_("Amount to add to the budget"), max_length=20, help_text=_("In the scheme's currency, e.g. 250000")
     )
+
+
+class OpeningsForm(forms.Form):
+    takes_new_clients = forms.BooleanField(label=_("We take new clients"), required=False)
+    new_clients_from = forms.DateField(
+        label=_("From (leave empty for now)"),
+        required=False,
+        widget=DATE,
+        help_text=_("The date from which you take new clients, if not already now."),
+    )
+    openings_note = forms.CharField(
+        label=_("Note for residents"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: waiting time, or which days you have room. Shown on the comparison page."),
+    )

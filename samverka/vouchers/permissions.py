@@ -70,6 +70,17 @@ def provider_organisation_ids(user) -> set:
     return access_for(user).organisation_ids(ORG_ROLES)
 
 
+def admin_organisation_ids(user) -> set:
+    """The organisations whose own admins (not members) the user is: they keep what it says about itself."""
+    if not is_active_user(user):
+        return set()
+    return access_for(user).organisation_ids((OrganisationRoleKind.ADMIN,))
+
+
+def is_organisation_admin(user, organisation_id) -> bool:
+    return organisation_id in admin_organisation_ids(user)
+
+
 def acts_for_organisation(user, organisation_id) -> bool:
     return organisation_id in provider_organisation_ids(user)
 

@@ -4,6 +4,7 @@ import datetime
 import uuid
 from decimal import Decimal
 
+from django.urls import reverse
 from ninja import Field, Schema
 
 from .money import to_major
@@ -32,6 +33,13 @@ class SchemeOut(Schema):
         return to_major(obj.price_ceiling_minor)
 
 
+class ProviderServiceOut(Schema):
+    id: uuid.UUID
+    name: str
+    url: str = Field(description="The service's public page")
+    opening_hours: list[str] = Field(description="Its schedules as the catalogue shows them")
+
+
 class ProviderOut(Schema):
     accreditation_id: uuid.UUID
     organisation_id: uuid.UUID
@@ -41,9 +49,17 @@ class ProviderOut(Schema):
     location: str
     accessibility: str
     quality_info: str
+    takes_new_clients_now: bool
+    takes_new_clients: bool
+    new_clients_from: datetime.date | None
+    openings_note: str
+    services: list[ProviderServiceOut] = Field(
+        description="The organisation's published catalogue services that accept vouchers"
+    )
 
     @staticmethod
-    def from_accreditation(acc) -> "ProviderOut":
+    def from_compared(provider) -> "ProviderOut":
+        acc = provider.accreditation
         return ProviderOut(
             accreditation_id=acc.pk,
             organisation_id=acc.organisation_id,
@@ -53,6 +69,19 @@ class ProviderOut(Schema):
             location=acc.location,
             accessibility=acc.accessibility,
             quality_info=acc.quality_info,
+            takes_new_clients_now=provider.taking_now,
+            takes_new_clients=acc.takes_new_clients,
+            new_clients_from=acc.new_clients_from,
+            openings_note=acc.openings_note,
+            services=[
+                ProviderServiceOut(
+                    id=s.service.pk,
+                    name=s.service.display_name,
+                    url=reverse("catalogue:service_detail", args=[s.service.pk]),
+                    opening_hours=s.hours,
+                )
+                for s in provider.services
+            ],
         )
 
 

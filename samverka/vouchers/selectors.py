@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.audit.models import AccessEvent
 from samverka.audit.services import access_record
+from samverka.catalogue.models import Schedule, Service
+from samverka.catalogue.schedules import describe as describe_schedule
 from samverka.core.errors import NotFound
 
 from . import ledger, permissions
@@ -71,6 +74,65 @@ def providers_for_comparison(*, scheme, sort: str = "price") -> QuerySet:
         .select_related("organisation")
         .order_by(*(order or ("price_minor", "organisation__name")))
     )
+
+
+@dataclass
+class ComparedService:
+    """A provider's published catalogue service that accepts vouchers, with its hours as the catalogue shows them."""
+
+    service: Service
+    hours: list[str]
+
+
+@dataclass
+class ComparedProvider:
+    accreditation: Accreditation
+    services: list[ComparedService]
+    taking_now: bool
+
+
+def _hours(schedule: Schedule) -> str:
+    """As the catalogue's service page shows a schedule: kind, weekdays, opening and closing time."""
+    times = f"{schedule.opens_at:%H:%M}–{schedule.closes_at:%H:%M}"
+    return f"{schedule.get_kind_display()}: {describe_schedule(schedule)} {times}"
+
+
+def provider_comparison(*, scheme, sort: str = "price", today=None) -> list[ComparedProvider]:
+    """The comparison page: each approved provider with its openings and its published catalogue services that
+    accept vouchers (each with its schedules). Three queries whatever the number of providers and services."""
+    today = today or timezone.localdate()
+    services = (
+        Service.objects.public()
+        .filter(accepts_vouchers=True)
+        .prefetch_related(
+            Prefetch("schedules", queryset=Schedule.objects.order_by("kind", "dtstart", "opens_at", "id"))
+        )
+        .order_by("sort_name", "id")
+    )
+    accreditations = providers_for_comparison(scheme=scheme, sort=sort).prefetch_related(
+        Prefetch("organisation__catalogue_services", queryset=services, to_attr="voucher_services")
+    )
+    return [
+        ComparedProvider(
+            accreditation=acc,
+            services=[
+                ComparedService(service, [_hours(s) for s in service.schedules.all()])
+                for service in acc.organisation.voucher_services
+            ],
+            taking_now=acc.takes_new_clients and (acc.new_clients_from is None or acc.new_clients_from <= today),
+        )
+        for acc in accreditations
+    ]
+
+
+def accreditation_get_for_openings(*, actor, pk) -> Accreditation:
+    """An accreditation whose openings the actor keeps (its organisation's admins); anyone else 404, audited."""
+    acc = Accreditation.objects.select_related("scheme__area", "organisation").filter(pk=pk).first()
+    if acc is None:
+        raise NotFound(_("Not found."))
+    if not permissions.is_organisation_admin(actor, acc.organisation_id):
+        raise denied(actor, acc, area_id=acc.scheme.area_id, organisation_id=acc.organisation_id, purpose="openings")
+    return acc
 
 
 def accreditations_for_scheme(*, actor, scheme) -> QuerySet:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("vouchers/schemes/<uuid:pk>/claims/", lists.scheme_claims, name="scheme_claims"),
     path("vouchers/schemes/<uuid:pk>/settlements/", lists.scheme_settlements, name="scheme_settlements"),
     path("vouchers/accreditations/<uuid:pk>/", staff.accreditation_detail, name="accreditation_detail"),
+    path("vouchers/accreditations/<uuid:pk>/openings/", provider.accreditation_openings, name="openings"),
     path(
         "vouchers/accreditations/<uuid:pk>/documents/<uuid:document_pk>/",
         documents.accreditation_document,

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from samverka.accounts.tests.factories import confirmed_device
+from samverka.catalogue.tests.factories import make_service
 from samverka.vouchers import services
 from samverka.vouchers.tests.factories import World
 
@@ -23,6 +24,8 @@ def _world():
     run = services.settlement_run(actor=world.officer, scheme=world.scheme, month=last_month)
     world.settlement = run.settlements.get()
     world.open_claim, _created = world.claim(key="open")
+    hours = {"rrule": "FREQ=WEEKLY;BYDAY=MO", "dtstart": "2026-01-05", "opens_at": "09:00", "closes_at": "15:00"}
+    make_service(world.accreditation.organisation, name_nb="Hjemmehjelp", accepts_vouchers=True, schedules=[hours])
     return world
 
 
@@ -69,6 +72,7 @@ def test_provider_voucher_pages_are_accessible(page, browser_login):
     urls = [
         reverse("vouchers:provider_home"),
         reverse("vouchers:apply", args=[world.scheme.pk]),
+        reverse("vouchers:openings", args=[world.accreditation.pk]),
         reverse("vouchers:voucher_detail", args=[world.voucher.pk]),
         reverse("vouchers:settlement_detail", args=[world.settlement.pk]),
     ]

@@ -99,6 +99,10 @@ class Accreditation(BaseModel):
     location = models.CharField(_("location"), max_length=300, blank=True)
     accessibility = models.TextField(_("accessibility"), blank=True)
     quality_info = models.TextField(_("quality information"), blank=True)
+    # Openings, kept by the provider's organisation admins and shown on the public comparison page.
+    takes_new_clients = models.BooleanField(_("takes new clients"), default=True)
+    new_clients_from = models.DateField(_("takes new clients from"), null=True, blank=True)
+    openings_note = models.CharField(_("note on openings"), max_length=300, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,12 +3,20 @@
 from .claims import claim_create, claim_is_settled, claim_reverse, request_hash
 from .decisions import voucher_cancel, voucher_choose_provider, voucher_issue, voucher_lapse
 from .residents import normalise_national_id, resident_create, resident_erase, resident_update
-from .schemes import accreditation_apply, accreditation_decide, scheme_create, scheme_fund, scheme_set_status
+from .schemes import (
+    accreditation_apply,
+    accreditation_decide,
+    accreditation_update_openings,
+    scheme_create,
+    scheme_fund,
+    scheme_set_status,
+)
 from .settlement import settlement_run
 
 __all__ = [
     "accreditation_apply",
     "accreditation_decide",
+    "accreditation_update_openings",
     "claim_create",
     "claim_is_settled",
     "claim_reverse",

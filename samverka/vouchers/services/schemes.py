@@ -1,5 +1,6 @@
 """Schemes (with their ledger accounts and budget) and provider accreditation."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -341,4 +342,43 @@ def accreditation_decide(*, actor, accreditation, action: str, reason: str = "")
             changes=diff(before, snapshot(acc, ACCREDITATION_FIELDS)),
         )
     accreditation.refresh_from_db()
+    return acc
+
+
+OPENINGS_FIELDS = ("takes_new_clients", "new_clients_from", "openings_note")
+
+
+def accreditation_update_openings(*, actor, accreditation, data) -> Accreditation:
+    """The provider says whether it takes new clients now, from when, and a short note (its organisation admins).
+    Shown on the scheme's public comparison page; audited with before/after."""
+    if not permissions.is_organisation_admin(actor, accreditation.organisation_id):
+        raise NotFound(_("Not found."))
+    errors: dict[str, list[str]] = {}
+    takes = bool(data.get("takes_new_clients"))
+    start = data.get("new_clients_from") or None
+    if start is not None and not isinstance(start, datetime.date):
+        try:
+            start = datetime.date.fromisoformat(str(start))
+        except ValueError:
+            errors.setdefault("new_clients_from", []).append(_("Enter the date as YYYY-MM-DD."))
+    note = str(data.get("openings_note") or "").strip()
+    if len(note) > 300:
+        errors.setdefault("openings_note", []).append(_("At most 300 characters."))
+    if errors:
+        raise invalid(errors)
+    with transaction.atomic():
+        acc = Accreditation.objects.select_for_update().get(pk=accreditation.pk)
+        before = snapshot(acc, OPENINGS_FIELDS)
+        acc.takes_new_clients, acc.new_clients_from, acc.openings_note = takes, start, note
+        changes = diff(before, snapshot(acc, OPENINGS_FIELDS))
+        if changes:
+            acc.save(update_fields=[*OPENINGS_FIELDS, "updated_at"])
+            audit_record(
+                actor=actor,
+                action="vouchers.accreditation.openings",
+                obj=acc,
+                area_id=acc.scheme.area_id,
+                organisation_id=acc.organisation_id,
+                changes=changes,
+            )
     return acc

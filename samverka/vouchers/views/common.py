@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
-from samverka.core.errors import NotFound, ValidationError
+from samverka.core.errors import DomainError, NotFound
 
 
 def not_found_as_404(view):
@@ -20,7 +20,7 @@ def not_found_as_404(view):
     return wrapper
 
 
-def add_service_errors(form, exc: ValidationError, aliases: Mapping[str, str] | None = None) -> None:
+def add_service_errors(form, exc: DomainError, aliases: Mapping[str, str] | None = None) -> None:
     aliases = aliases or {}
     for field, messages in exc.errors.items():
         name = aliases.get(field, field)

@@ -13,7 +13,7 @@ from samverka.core.pagination import paginate
 from samverka.registry.models import Organisation
 
 from .. import permissions, selectors, services
-from ..forms import ApplyForm
+from ..forms import ApplyForm, OpeningsForm
 from .common import add_service_errors, not_found_as_404, query_without_page
 
 
@@ -32,6 +32,7 @@ def provider_home(request: HttpRequest):
         "vouchers/provider_home.html",
         {
             "accreditations": selectors.accreditations_for_organisations(actor=request.user),
+            "admin_of": permissions.admin_organisation_ids(request.user),
             "page": page,
             "query_without_page": query_without_page(request),
         },
@@ -69,3 +70,25 @@ def accreditation_apply(request: HttpRequest, pk):
                 messages.success(request, _("Your application is sent. An officer will decide on it."))
                 return redirect("vouchers:provider_home")
     return render(request, "vouchers/apply.html", {"scheme": scheme, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def accreditation_openings(request: HttpRequest, pk):
+    """The provider's openings on a scheme's comparison page (its organisation admins)."""
+    acc = selectors.accreditation_get_for_openings(actor=request.user, pk=pk)
+    initial = {f: getattr(acc, f) for f in ("takes_new_clients", "new_clients_from", "openings_note")}
+    form = OpeningsForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.accreditation_update_openings(actor=request.user, accreditation=acc, data=form.cleaned_data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Your openings are saved and shown on the comparison page."))
+                return redirect("vouchers:provider_home")
+    return render(request, "vouchers/openings.html", {"accreditation": acc, "form": form}, status=status)

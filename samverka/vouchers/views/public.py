@@ -21,5 +21,5 @@ def index(request: HttpRequest):
 def scheme_compare(request: HttpRequest, pk):
     scheme = selectors.scheme_get_public(pk=pk)
     sort = request.GET.get("sort", "price")
-    providers = selectors.providers_for_comparison(scheme=scheme, sort=sort)
+    providers = selectors.provider_comparison(scheme=scheme, sort=sort)
     return render(request, "vouchers/compare.html", {"scheme": scheme, "providers": providers, "sort": sort})
