@@ -21,7 +21,7 @@ def main() -> None:
     from samverka.registry.models import Organisation
 
     if not User.objects.filter(email="officer.akershus@samverka.example").exists():
-        call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("demo", allow_production=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     ngo = User.objects.get(email="ngo.akershus@samverka.example")
     officer = User.objects.get(email="officer.akershus@samverka.example")
     device = TOTPDevice.objects.filter(user=officer, confirmed=True).first()

@@ -1,6 +1,7 @@
 """Security headers, the Content Security Policy and `check --deploy` with production settings."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from .helpers import prod_env, run_samverka
@@ -34,9 +35,14 @@ def test_json_and_error_responses_carry_the_same_headers(client):
 
 
 def test_every_response_carries_a_request_id(client):
-    response = client.get("/healthz", headers={"X-Request-ID": "abc123"})
-    assert response.headers["X-Request-ID"] == "abc123"
     assert len(client.get("/healthz").headers["X-Request-ID"]) == 32
+
+
+def test_the_request_id_of_a_trusted_proxy_is_kept_a_client_cannot_choose_one(client, settings):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc123"}).headers["X-Request-ID"] != "abc123"
+    settings.TRUSTED_PROXY_COUNT = 1
+    behind_proxy = Client()
+    assert behind_proxy.get("/healthz", headers={"X-Request-ID": "abc123"}).headers["X-Request-ID"] == "abc123"
 
 
 def test_session_and_csrf_cookies_are_httponly_and_samesite(settings):
@@ -72,3 +78,11 @@ def test_production_settings_harden_cookies_and_transport():
     assert debug is False and session_secure and csrf_secure and ssl_redirect
     assert hsts >= 31_536_000
     assert proxy_header == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_demo_data_is_refused_with_production_settings(tmp_path):
+    env = {**prod_env(), "DATABASE_URL": f"sqlite:///{tmp_path / 'prod-like.sqlite3'}"}
+    result = run_samverka("demo", env=env)
+    assert result.returncode != 0
+    assert "Refusing to load demo data with production settings" in result.stderr
+    assert "Demo logins" not in result.stdout

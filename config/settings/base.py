@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -46,11 +47,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "samverka.core.protection.ClientRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samverka.core.middleware.RequestContextMiddleware",
+    "samverka.core.protection.PrivateAnswerCacheMiddleware",
     "samverka.core.middleware.DatabaseUnavailableMiddleware",
     "samverka.core.middleware.MalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before the account middleware, which tells a user why their session ended.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -58,7 +63,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "samverka.core.middleware.LanguageMiddleware",
     "samverka.accounts.middleware.MFARequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -128,7 +132,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Authentication events: successful logins in axes' AccessLog (time, IP, user agent), failures in AccessAttempt
+# and, one row per failure, AccessFailureLog; failed second-factor checks are audit events (mfa.check_failed).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# REMOTE_ADDR is the client: behind TRUSTED_PROXY_COUNT proxies core.protection.ClientRequestMiddleware puts the
+# client's address there from X-Forwarded-For, before lockout, audit or rate limits read it.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For (docs/deploy.md); with 0 the
+# TCP peer is the client and X-Forwarded-For / X-Request-ID sent from outside are ignored.
+try:
+    TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+except ValueError as exc:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number (0: no proxy in front).") from exc
+# `samverka demo` creates accounts with a published password; production settings refuse it (prod.py).
+DEMO_DATA_ALLOWED = True
 
 OTP_TOTP_ISSUER = "Samverka"
 # Absolute links in e-mails sent by background tasks (invitations), which have no request to build them from.
@@ -137,6 +154,10 @@ SAMVERKA_BASE_URL = env_str("SAMVERKA_BASE_URL", "http://localhost:8000")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# Enforced by accounts.middleware.SessionEpochMiddleware: a session ends after an hour without a request, and
+# 12 hours after sign-in however active (the cookie's age alone moves forward whenever the session is saved).
+SESSION_IDLE_TIMEOUT = 60 * 60
+SESSION_ABSOLUTE_TIMEOUT = 60 * 60 * 12
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,5 +1,8 @@
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -9,6 +12,10 @@ from django.utils.translation import gettext as _
 from .access import access_for
 
 SESSION_EPOCH_KEY = "samverka_epoch"
+SESSION_STARTED_KEY = "samverka_started"  # when the user signed in (epoch seconds)
+SESSION_SEEN_KEY = "samverka_seen"  # the last request, to SEEN_RESOLUTION_S
+# The last-seen time is written at most this often, so an active session costs one session write a minute.
+SEEN_RESOLUTION_S = 60
 
 # Paths a staff user may reach before completing the MFA check.
 MFA_EXEMPT_PREFIXES = (
@@ -23,20 +30,37 @@ MFA_EXEMPT_PREFIXES = (
 
 
 class SessionEpochMiddleware:
-    """Ends sessions started before the user's last "log out everywhere"."""
+    """Ends sessions started before the user's last "log out everywhere", sessions idle for longer than
+    SESSION_IDLE_TIMEOUT and sessions older than SESSION_ABSOLUTE_TIMEOUT (counted from sign-in, however active)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and request.session.get(SESSION_EPOCH_KEY, 0) != user.session_epoch
-        ):
-            logout(request)
+        if user is not None and user.is_authenticated:
+            if request.session.get(SESSION_EPOCH_KEY, 0) != user.session_epoch:
+                logout(request)
+            elif session_timed_out(request.session, int(time.time())):
+                logout(request)
+                messages.info(request, _("Your session ended after a time without activity. Please sign in again."))
         return self.get_response(request)
+
+
+def session_timed_out(session, now: int) -> bool:
+    """True when the session is past its idle or absolute limit; otherwise records this request as activity
+    (at most once per SEEN_RESOLUTION_S). Sessions from before these keys existed start their clocks now."""
+    started = session.get(SESSION_STARTED_KEY)
+    seen = session.get(SESSION_SEEN_KEY)
+    if not isinstance(started, int) or not isinstance(seen, int):
+        session[SESSION_STARTED_KEY] = started if isinstance(started, int) else now
+        session[SESSION_SEEN_KEY] = now
+        return False
+    if now - started > settings.SESSION_ABSOLUTE_TIMEOUT or now - seen > settings.SESSION_IDLE_TIMEOUT:
+        return True
+    if now - seen >= SEEN_RESOLUTION_S:
+        session[SESSION_SEEN_KEY] = now
+    return False
 
 
 class MFARequiredMiddleware:

@@ -20,10 +20,13 @@ class RequestContextMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.trust_incoming = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0)) > 0
 
     def __call__(self, request):
         started = time.perf_counter()
-        incoming = request.headers.get("X-Request-ID", "")
+        # The proxy's id joins our log lines to its own; without a trusted proxy a client could choose the id
+        # stored on audit events, so the app makes its own.
+        incoming = request.headers.get("X-Request-ID", "") if self.trust_incoming else ""
         request_id = incoming if 0 < len(incoming) <= 64 and incoming.isprintable() else uuid.uuid4().hex
         request.request_id = request_id
         token = request_context.set_current(

@@ -34,6 +34,7 @@ def test_every_gunicorn_line_is_json_with_a_request_id(tmp_path):
         DJANGO_SETTINGS_MODULE="config.settings.test",
         DATABASE_URL=subprocess_database_url(),
         ALLOWED_HOSTS="127.0.0.1",
+        TRUSTED_PROXY_COUNT="1",  # as behind the proxy, whose X-Request-ID the app keeps
     )
     port = free_port()
     out, err = tmp_path / "stdout.log", tmp_path / "stderr.log"

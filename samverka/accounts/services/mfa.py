@@ -102,6 +102,8 @@ def mfa_check(*, user, code: str):
                         changes={"remaining": device.token_set.count()},
                     )
                 return device
+    # A wrong code is a security event: counted against the account by the reader of the audit trail.
+    audit_record(actor=user, action="mfa.check_failed", object_type="accounts.user", object_id=user.pk)
     return None
 
 

@@ -94,6 +94,25 @@ def test_login_ignores_a_next_url_on_another_host(client):
     assert response["Location"] == reverse("accounts:home")
 
 
+def test_logout_asks_the_browser_to_forget_cached_pages_and_storage(client):
+    plain_login(client, make_user())
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert "_auth_user_id" not in client.session
+
+
+def test_failed_and_successful_logins_are_recorded_without_the_password(client):
+    from axes.models import AccessFailureLog, AccessLog
+
+    user = make_user()
+    _login(client, user.email, "wrong-password-123")
+    _login(client, user.email)
+    failure = AccessFailureLog.objects.get()
+    assert failure.username == user.email and "wrong-password-123" not in str(failure.__dict__)
+    assert AccessLog.objects.filter(username=user.email).exists()
+
+
 def test_logout_is_post_only(client):
     user = make_user()
     plain_login(client, user)

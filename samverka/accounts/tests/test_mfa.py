@@ -76,6 +76,23 @@ def test_verify_refuses_a_wrong_code(client, coordinator):
     assert client.get("/accounts/").status_code == 302
 
 
+def test_a_wrong_second_factor_code_is_an_audit_event(client, coordinator):
+    confirmed_device(coordinator)
+    _password_login(client, coordinator)
+    client.post(VERIFY, {"code": "000000"})
+    event = AuditEvent.objects.get(action="mfa.check_failed")
+    assert event.object_id == str(coordinator.pk) and "000000" not in str(event.changes)
+
+
+def test_passing_the_second_factor_gives_the_session_a_new_key(client, coordinator):
+    device = confirmed_device(coordinator)
+    _password_login(client, coordinator)
+    before = client.session.session_key
+    assert client.post(VERIFY, {"code": totp_code(device)}).status_code == 302
+    assert client.session.session_key != before
+    assert client.get("/accounts/").status_code == 200
+
+
 def test_verify_never_redirects_to_another_site(client, coordinator):
     device = confirmed_device(coordinator)
     _password_login(client, coordinator)

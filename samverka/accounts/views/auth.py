@@ -32,14 +32,21 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    """POST only (Django's LogoutView refuses GET)."""
+    """POST only (Django's LogoutView refuses GET). Asks the browser to drop its cached pages and the page
+    storage of this site, so nothing private is left on a shared computer."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 @require_POST
 @login_required
 def logout_everywhere(request):
     user_logout_everywhere(actor=request.user, user=request.user)
-    remember_epoch(request, request.user)  # this session stays; every other one ends on its next request
+    # This session stays (its clocks run on); every other one ends on its next request.
+    remember_epoch(request, request.user, signed_in=False)
     messages.success(request, _("You are now logged out on every other device and browser."))
     return redirect("accounts:home")
 

@@ -1,3 +1,5 @@
+import time
+
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -5,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from samverka.core.errors import DomainError
 
-from ..middleware import SESSION_EPOCH_KEY
+from ..middleware import SESSION_EPOCH_KEY, SESSION_SEEN_KEY, SESSION_STARTED_KEY
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -18,9 +20,14 @@ def safe_next(request: HttpRequest, default: str) -> str:
     return default
 
 
-def remember_epoch(request: HttpRequest, user) -> None:
-    """Mark this session with the user's current epoch (see SessionEpochMiddleware)."""
+def remember_epoch(request: HttpRequest, user, *, signed_in: bool = True) -> None:
+    """Mark this session with the user's current epoch (see SessionEpochMiddleware); on sign-in also start its
+    idle and absolute clocks."""
     request.session[SESSION_EPOCH_KEY] = user.session_epoch
+    if signed_in:
+        now = int(time.time())
+        request.session[SESSION_STARTED_KEY] = now
+        request.session[SESSION_SEEN_KEY] = now
 
 
 def apply_errors(form, exc: DomainError) -> None:

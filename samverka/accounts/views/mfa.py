@@ -41,6 +41,13 @@ def _has_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def _verified_login(request, device) -> None:
+    """Mark the session as past the second factor under a new session key, so a key seen before the TOTP step
+    (e.g. on a shared computer) is worth nothing after it."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
@@ -64,7 +71,7 @@ def mfa_setup(request):
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            otp_login(request, device)
+            _verified_login(request, device)
             messages.success(request, _("Two-factor authentication is on."))
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url, "new": True})
     secret = b32encode(device.bin_key).decode()
@@ -92,7 +99,7 @@ def mfa_verify(request):
     if request.method == "POST" and form.is_valid():
         device = mfa_check(user=user, code=form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            _verified_login(request, device)
             return redirect(next_url)
         form.add_error("code", _("That code is not right, or it was used already. Try again."))
     return render(

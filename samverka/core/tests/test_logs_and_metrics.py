@@ -51,7 +51,8 @@ def test_settings_use_the_json_formatter_by_default(settings):
     assert settings.LOGGING["handlers"]["console"]["formatter"] == "json"
 
 
-def test_log_lines_written_during_a_request_carry_its_id(client, caplog):
+def test_log_lines_written_during_a_request_carry_its_id(client, caplog, settings):
+    settings.TRUSTED_PROXY_COUNT = 1  # the proxy's request id is kept
     handler_records = []
 
     class Keep(logging.Handler):

@@ -4,6 +4,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
@@ -14,7 +15,19 @@ from samverka.registry import demo
 class Command(BaseCommand):
     help = "Load the demo data (Akershus, Värmland, Pirkanmaa) and print the demo logins. Safe to run twice."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo accounts (published password and TOTP secret) even with production settings",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED and not options["allow_production"]:
+            raise CommandError(
+                "Refusing to load demo data with production settings: its accounts have a published password and "
+                "TOTP secret. Use --allow-production only for a throw-away database (benchmarks, trials)."
+            )
         try:
             result = demo.load_demo()
         except (DomainError, DatabaseError) as exc:
