@@ -76,6 +76,7 @@ def issue_voucher(request: HttpRequest, scheme_id: uuid.UUID, payload: VoucherIs
         units=_str(payload.units),
         amount=_str(payload.amount),
         income=_str(payload.income),
+        amount_per_period=_str(payload.amount_per_period),
         provider=provider,
         budget_lines=[(line.label, str(line.amount)) for line in payload.budget_lines],
     )

@@ -152,6 +152,12 @@ class IssueForm(forms.Form):
     scheme = forms.ChoiceField(label=_("Scheme"))
     units = forms.CharField(label=_("Units (voucher per unit)"), max_length=20, required=False)
     amount = forms.CharField(label=_("Amount (fixed voucher or budget)"), max_length=20, required=False)
+    amount_per_period = forms.CharField(
+        label=_("Amount per period (personal budget)"),
+        max_length=20,
+        required=False,
+        help_text=_("What can be claimed for each period of the scheme (month, quarter or year). Empty: no limit."),
+    )
     valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
     valid_to = forms.DateField(label=_("Valid to"), widget=DATE)
     income = forms.CharField(label=_("Yearly income (income-based co-payment)"), max_length=20, required=False)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 
 from .money import to_major
+from .selectors import budget_period_status
 
 HUNDREDTH = Decimal("0.01")
 
@@ -92,6 +93,9 @@ class VoucherIssueIn(Schema):
     units: Decimal | None = Field(None, description="Units (hours, visits, days) for a voucher per unit")
     amount: Decimal | None = Field(None, description="Amount in major units for a fixed voucher or budget")
     income: Decimal | None = Field(None, description="Yearly income, for an income-based co-payment")
+    amount_per_period: Decimal | None = Field(
+        None, description="Personal budget in a scheme with a budget period: what can be claimed per period"
+    )
     provider_id: uuid.UUID | None = Field(None, description="Accreditation id of the chosen provider")
     budget_lines: list["BudgetLineIn"] = Field(
         default_factory=list, description="Personal budget: its lines; they must add up to the amount"
@@ -121,9 +125,14 @@ class VoucherOut(Schema):
     valid_from: datetime.date
     valid_to: datetime.date
     provider_id: uuid.UUID | None
+    budget_period: str = Field(description="Personal budget with an amount per period: month, quarter or year")
+    amount_per_period: Decimal | None
+    current_period: str | None = Field(description='The period today falls in, e.g. "2026-03"')
+    left_in_current_period: Decimal | None
 
     @staticmethod
     def from_voucher(v) -> "VoucherOut":
+        period = budget_period_status(voucher=v)
         return VoucherOut(
             id=v.pk,
             scheme_id=v.scheme_id,
@@ -135,6 +144,10 @@ class VoucherOut(Schema):
             valid_from=v.valid_from,
             valid_to=v.valid_to,
             provider_id=v.provider_id,
+            budget_period=v.budget_period,
+            amount_per_period=None if period is None else to_major(period.amount),
+            current_period=None if period is None else period.current,
+            left_in_current_period=None if period is None else to_major(period.left),
         )
 
 

@@ -12,12 +12,13 @@ from samverka.catalogue.models import Schedule, Service
 from samverka.catalogue.schedules import describe as describe_schedule
 from samverka.core.errors import NotFound
 
-from . import ledger, permissions
+from . import ledger, periods, permissions
 from .models import (
     AccountKind,
     Accreditation,
     AccreditationDocument,
     AccreditationStatus,
+    BudgetPeriod,
     Claim,
     LedgerAccount,
     LedgerEntry,
@@ -30,6 +31,7 @@ from .models import (
     Voucher,
     VoucherScheme,
 )
+from .services.claims import claimable_in_period
 from .services.common import denied
 from .services.settlement import settled_claims
 
@@ -219,6 +221,30 @@ def resident_access_log(*, actor, resident) -> QuerySet:
 
 
 # -- vouchers --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PeriodStatus:
+    """A personal budget's amount per period and what is left of it in the current period."""
+
+    period: str  # month, quarter, year
+    period_label: str  # "month" in the reader's language
+    current: str  # "2026-03", "2026 Q1", "2026"
+    amount: int
+    left: int
+
+
+def budget_period_status(*, voucher, today=None) -> PeriodStatus | None:
+    if voucher.period_amount_minor is None:
+        return None
+    today = today or timezone.localdate()
+    return PeriodStatus(
+        period=voucher.budget_period,
+        period_label=str(BudgetPeriod(voucher.budget_period).label),
+        current=periods.period_name(voucher.budget_period, today),
+        amount=voucher.period_amount_minor,
+        left=max(0, claimable_in_period(voucher, today)),
+    )
 
 
 def _voucher_qs() -> QuerySet:

@@ -33,6 +33,10 @@ class Voucher(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # A personal budget with an amount per period: what may be claimed for services delivered within each period
+    # (month, quarter, year: the scheme's budget period, fixed on the voucher at the decision). Null: no such limit.
+    budget_period = models.CharField(_("budget period"), max_length=10, blank=True)
+    period_amount_minor = models.BigIntegerField(_("amount per period (minor units)"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -43,6 +47,11 @@ class Voucher(BaseModel):
             models.CheckConstraint(condition=models.Q(value_minor__gt=0), name="vouchers_value_positive"),
             models.CheckConstraint(
                 condition=models.Q(valid_to__gte=models.F("valid_from")), name="vouchers_valid_range"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_amount_minor__isnull=True)
+                | (models.Q(period_amount_minor__gt=0) & ~models.Q(budget_period="")),
+                name="vouchers_period_amount_positive",
             ),
         ]
 

@@ -9,7 +9,8 @@
 2. `write_claim`: one statement, which in autocommit is one transaction. It locks the voucher and its account row as
    every change of a voucher does (`decisions.locking_vouchers`: the voucher, then its account, FOR NO KEY UPDATE; a
    concurrent claim waits here and then sees the row as the other left it), finds them as they were read (active,
-   the same provider still approved, the same prices, co-payment and validity, no budget lines, no claim under the
+   the same provider still approved, the same prices, co-payment and validity, no budget lines and no amount per
+   period, no claim under the
    key, a balance still covering the claim) and only then takes the claim from the cached balance and inserts the
    ledger transaction, its entries, the claim and its audit event. If anything changed since the read it writes
    nothing and the caller makes the claim again under the lock (`claims._create_locked`).
@@ -59,7 +60,8 @@ SELECT o.ids, v.id, v.scheme_id, v.status, v.provider_id, v.valid_from, v.valid_
         WHERE c.idempotency_key = %(key)s AND x.organisation_id = ANY(o.ids) LIMIT 1),
     (SELECT x.id FROM vouchers_ledgeraccount x
         WHERE x.scheme_id = v.scheme_id AND x.kind = 'provider_payable' AND x.organisation_id = p.organisation_id),
-    (SELECT x.id FROM vouchers_ledgeraccount x WHERE x.scheme_id = v.scheme_id AND x.kind = 'copayment_receivable')
+    (SELECT x.id FROM vouchers_ledgeraccount x WHERE x.scheme_id = v.scheme_id AND x.kind = 'copayment_receivable'),
+    v.period_amount_minor
 FROM o
 LEFT JOIN (vouchers_voucher v
     JOIN vouchers_voucherscheme s ON s.id = v.scheme_id
@@ -77,7 +79,7 @@ WHERE v.id = %s AND v.status = %s AND v.provider_id = %s AND v.valid_from <= %s 
 AND v.copayment_percent = %s AND a.balance_minor >= %s
 AND s.kind = %s AND s.currency = %s AND s.price_ceiling_minor = %s AND s.copayment_kind = %s
 AND s.copayment_fixed_minor = %s AND p.organisation_id = %s AND p.status = %s AND p.price_minor = %s
-AND NOT EXISTS (SELECT 1 FROM vouchers_budgetline b WHERE b.voucher_id = v.id)
+AND NOT EXISTS (SELECT 1 FROM vouchers_budgetline b WHERE b.voucher_id = v.id) AND v.period_amount_minor IS NULL
 AND NOT EXISTS (SELECT 1 FROM vouchers_claim c JOIN vouchers_accreditation o ON o.id = c.accreditation_id
 WHERE c.idempotency_key = %s AND o.organisation_id = ANY(%s))
 FOR NO KEY UPDATE OF v, a"""
@@ -143,6 +145,7 @@ def read_for_claim(user_id, voucher_id, key: str) -> tuple[Voucher | None, set]:
         valid_to=valid_to,
         copayment_percent=copayment_percent,
         account_id=account_id,
+        period_amount_minor=row[26],
     )
     voucher.scheme = _loaded(
         VoucherScheme,

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.audit.services import audit_event, audit_record
 from samverka.core.errors import ConflictError, NotFound, ValidationError
 
-from .. import ledger, permissions
+from .. import ledger, periods, permissions
 from ..models import (
     AccountKind,
     Accreditation,
@@ -139,9 +139,9 @@ def claim_create(
     and the voucher with its scheme, chosen provider, account and any claim under the Idempotency-Key, the checks in
     Python, then one statement that locks the voucher and its account row, finds them as read and writes the ledger
     transaction, its entries, the voucher's cached balance, the claim and the audit event. If the voucher changed in
-    between (or has budget lines), and on SQLite, the claim is one transaction that reads the voucher under that lock
-    and then writes (`_create_locked`). The provider's payable and the co-payment receivable keep no cached balance,
-    so concurrent claims of one provider do not queue on one row."""
+    between (or has budget lines or an amount per period), and on SQLite, the claim is one transaction that reads
+    the voucher under that lock and then writes (`_create_locked`). The provider's payable and the co-payment
+    receivable keep no cached balance, so concurrent claims of one provider do not queue on one row."""
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise invalid({"idempotency_key": [_("Send an Idempotency-Key of 1–200 characters with every claim.")]})
@@ -324,7 +324,33 @@ def _plan(current, organisation_ids, service_date, units, unit_price, amount, li
                     "left": fmt(line_left, scheme.currency),
                 }
             )
+    if current.period_amount_minor is not None:
+        period_left = claimable_in_period(current, day)
+        if cost > period_left:
+            raise ConflictError(
+                _("The claim of %(cost)s is above what is left of this budget for %(period)s: %(left)s of %(amount)s.")
+                % {
+                    "cost": fmt(cost, scheme.currency),
+                    "period": periods.period_name(current.budget_period, day),
+                    "left": fmt(period_left, scheme.currency),
+                    "amount": fmt(current.period_amount_minor, scheme.currency),
+                }
+            )
     return _Plan(line=line, day=day, units=units, price=price, cost=cost, copay=_copayment(current, units, cost))
+
+
+def claimable_in_period(voucher, day: datetime.date) -> int:
+    """What is left of a budget's amount per period in the period `day` falls in: the amount less the claims for
+    services delivered in that period that were not corrected (derived from the insert-only claims and reversals;
+    checked under the voucher's lock, so two claims cannot both take the last of it)."""
+    start, end = periods.period_of(voucher.budget_period, day)
+    claimed = Claim.objects.filter(
+        voucher_id=voucher.pk,
+        service_date__gte=start,
+        service_date__lt=end,
+        transaction__reversed_by__isnull=True,
+    ).aggregate(total=Sum("amount_minor"))["total"]
+    return voucher.period_amount_minor - (claimed or 0)
 
 
 def _ledger_lines(current, plan: _Plan) -> dict:
@@ -417,8 +443,8 @@ def _create_in_one_statement(
             return _replay(prior, digest)
     if current is None:
         raise NotFound(_("Not found."))
-    if current.has_lines:  # type: ignore[attr-defined]
-        return None  # a budget line's balance is checked under the voucher's lock
+    if current.has_lines or current.period_amount_minor is not None:  # type: ignore[attr-defined]
+        return None  # a budget line's balance and a period's amount are checked under the voucher's lock
     plan = _plan(current, organisation_ids, service_date, units, unit_price, amount, line_id)
     tx, entries, deltas = ledger.prepare(actor=actor, **_ledger_lines(current, plan))
     claim = _claim(actor, current, plan, tx, key, digest, note)

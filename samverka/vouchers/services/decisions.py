@@ -35,6 +35,8 @@ VOUCHER_FIELDS = (
     "valid_to",
     "copayment_percent",
     "status_reason",
+    "budget_period",
+    "period_amount_minor",
 )
 
 
@@ -63,8 +65,10 @@ def voucher_issue(
     income=None,
     budget_lines=(),
     provider=None,
+    amount_per_period=None,
 ) -> Voucher:
-    """Record a decision: moves the voucher's value from the scheme budget to a new voucher account."""
+    """Record a decision: moves the voucher's value from the scheme budget to a new voucher account. A personal
+    budget of a scheme with a budget period may have an amount per period: what can be claimed for each period."""
     if not permissions.is_voucher_officer(actor, scheme.area) or not _within(scheme.area, resident.area):
         raise NotFound(_("Not found."))
     if scheme.status != SchemeStatus.OPEN:
@@ -87,6 +91,18 @@ def voucher_issue(
             errors.setdefault(f"budget_lines.{i}", []).append(_("Name the budget line."))
         elif minor:
             lines.append((str(label).strip()[:200], minor))
+    per_period = None
+    if amount_per_period not in (None, ""):
+        if scheme.kind != SchemeKind.PERSONAL_BUDGET or not scheme.budget_period:
+            errors.setdefault("amount_per_period", []).append(
+                _("Only a personal budget in a scheme with a budget period has an amount per period.")
+            )
+        else:
+            per_period = money_field(errors, "amount_per_period", amount_per_period)
+            if per_period is not None and value is not None and per_period > value:
+                errors.setdefault("amount_per_period", []).append(
+                    _("The amount per period cannot be above the budget's amount.")
+                )
     if lines and value is not None and sum(m for _l, m in lines) != value:
         errors.setdefault("budget_lines", []).append(_("The budget lines must add up to the amount."))
     if not valid_from:
@@ -129,6 +145,8 @@ def voucher_issue(
             copayment_percent=percent,
             account=account,
             issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            budget_period=scheme.budget_period if per_period is not None else "",
+            period_amount_minor=per_period,
         )
         account.label = f"{scheme.name}: {voucher}"
         account.save(update_fields=["label", "updated_at"])

@@ -11,7 +11,8 @@ from samverka.vouchers import ledger, services
 from samverka.vouchers.models import Claim, SettlementLine
 from samverka.vouchers.selectors import reconciliation
 
-from .factories import World, resident, voucher
+from .factories import World, provider, resident, voucher
+from .factories import scheme as make_scheme
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -138,4 +139,51 @@ def test_a_settlement_run_amid_concurrent_claims_pays_exactly_the_claims_it_coun
     assert sum(line.claims for line in SettlementLine.objects.filter(settlement__run=run)) == len(settled)
     rec = reconciliation(scheme=world.scheme)
     assert rec.settled == paid and rec.payable_unsettled == sum(c.amount_minor for c in claims) - paid
+    assert ledger.verify().ok
+
+
+def test_concurrent_claims_cannot_together_exceed_a_periods_amount():
+    """A personal budget of 30 000 with 1 000 a month: 12 threads each claim 300 for this month at once. The period
+    limit is checked under the voucher's lock (such budgets take the locked path), so exactly 3 claims pass."""
+    assert connection.vendor == "postgresql"
+    world = World()
+    budget_scheme = make_scheme(
+        world.officer, name="BPA", kind="personal_budget", unit="", budget_period="month", price_ceiling="20000"
+    )
+    acc, user = provider(world.officer, budget_scheme, name="BPA-leverandør", price="1")
+    budget = voucher(world.officer, budget_scheme, world.resident, acc, amount="30000", amount_per_period="1000")
+    day = datetime.date.today()
+    accepted: list[str] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(THREADS)
+
+    def worker(n: int) -> None:
+        try:
+            barrier.wait()
+            try:
+                services.claim_create(
+                    actor=user, voucher_id=budget.pk, idempotency_key=f"p{n}", amount="300", service_date=day
+                )
+                with lock:
+                    accepted.append(f"p{n}")
+            except ConflictError:
+                with lock:
+                    refused.append(f"p{n}")
+        except BaseException as exc:  # noqa: BLE001 — reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert len(accepted) == 3 and len(refused) == THREADS - 3
+    assert Claim.objects.filter(voucher=budget).count() == 3
+    budget.account.refresh_from_db()
+    assert budget.account.balance_minor == 30000_00 - 900_00
     assert ledger.verify().ok

@@ -90,6 +90,7 @@ def voucher_issue(request: HttpRequest, pk):
                 units=d["units"] or None,
                 amount=d["amount"] or None,
                 income=d["income"] or None,
+                amount_per_period=d["amount_per_period"] or None,
                 budget_lines=form.lines(),
             )
         except ValidationError as exc:

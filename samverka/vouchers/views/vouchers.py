@@ -54,6 +54,7 @@ def _context(view, choice_form, claim_form, lines) -> dict:
         "claim_form": claim_form,
         "claims": selectors.claims_for_voucher(voucher=view.voucher),
         "budget_lines": lines,
+        "period": selectors.budget_period_status(voucher=view.voucher),
     }
 
 
