@@ -260,6 +260,15 @@ def voucher_list_for_scheme(*, actor, scheme) -> QuerySet:
     return _voucher_qs().filter(scheme=scheme)
 
 
+def resident_first_name_for_link(*, voucher) -> str:
+    """The one piece of personal data the resident's choice page shows: their first name (the read is logged)."""
+    resident = voucher.resident
+    if resident.erased_at or not resident.full_name.strip():
+        return ""
+    _record(None, resident, ["full_name"], "voucher.choice_link")
+    return resident.full_name.split()[0]
+
+
 @dataclass
 class VoucherView:
     voucher: Voucher

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import changes, documents, lists, provider, public, residents, settlements, staff, vouchers
+from .views import changes, documents, links, lists, provider, public, residents, settlements, staff, vouchers
 
 app_name = "vouchers"
 urlpatterns = [
@@ -36,6 +36,8 @@ urlpatterns = [
     path("vouchers/residents/<uuid:pk>/edit/", changes.resident_edit, name="resident_edit"),
     path("vouchers/vouchers/<uuid:pk>/", vouchers.voucher_detail, name="voucher_detail"),
     path("vouchers/vouchers/<uuid:pk>/cancel/", vouchers.voucher_cancel, name="voucher_cancel"),
+    path("vouchers/vouchers/<uuid:pk>/choice-link/", links.choice_link_create, name="choice_link"),
+    path("vouchers/choose/<str:token>/", links.resident_choose, name="resident_choose"),
     path("vouchers/vouchers/<uuid:pk>/claims/", vouchers.claim_create, name="claim_create"),
     path("vouchers/claims/<uuid:pk>/correct/", changes.claim_reverse, name="claim_reverse"),
 ]

@@ -31,7 +31,12 @@ def _world():
 
 def test_public_voucher_pages_are_accessible(page):
     world = _world()
-    urls = [reverse("vouchers:index"), reverse("vouchers:compare", args=[world.scheme.pk])]
+    token, _expires = services.choice_link_create(actor=world.officer, voucher=world.voucher)
+    urls = [
+        reverse("vouchers:index"),
+        reverse("vouchers:compare", args=[world.scheme.pk]),
+        reverse("vouchers:resident_choose", args=[token]),
+    ]
     problems = audit_pages(page, urls)
     assert not problems, _report(problems)
 
@@ -52,6 +57,7 @@ def test_officer_voucher_pages_are_accessible(page, browser_login):
         reverse("vouchers:resident_erase", args=[world.resident.pk]),
         reverse("vouchers:voucher_detail", args=[world.voucher.pk]),
         reverse("vouchers:voucher_cancel", args=[world.voucher.pk]),
+        reverse("vouchers:choice_link", args=[world.voucher.pk]),
         reverse("vouchers:settlement_detail", args=[world.settlement.pk]),
         reverse("vouchers:claim_reverse", args=[world.open_claim.pk]),
         reverse("vouchers:resident_edit", args=[world.resident.pk]),

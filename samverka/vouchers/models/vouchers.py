@@ -37,6 +37,9 @@ class Voucher(BaseModel):
     # (month, quarter, year: the scheme's budget period, fixed on the voucher at the decision). Null: no such limit.
     budget_period = models.CharField(_("budget period"), max_length=10, blank=True)
     period_amount_minor = models.BigIntegerField(_("amount per period (minor units)"), null=True, blank=True)
+    # The current link for the resident to choose the provider (services/links.py): a random value inside the signed
+    # link; a new link replaces it, so the older link stops working. Empty: no link.
+    choice_link_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

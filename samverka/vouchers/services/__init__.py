@@ -2,6 +2,7 @@
 
 from .claims import claim_create, claim_is_settled, claim_reverse, request_hash
 from .decisions import voucher_cancel, voucher_choose_provider, voucher_issue, voucher_lapse
+from .links import choice_link_create, choice_link_open
 from .residents import normalise_national_id, resident_create, resident_erase, resident_update
 from .schemes import (
     accreditation_apply,
@@ -17,6 +18,8 @@ __all__ = [
     "accreditation_apply",
     "accreditation_decide",
     "accreditation_update_openings",
+    "choice_link_create",
+    "choice_link_open",
     "claim_create",
     "claim_is_settled",
     "claim_reverse",

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverka.audit.services import audit_record, diff, snapshot
+from samverka.audit.services import audit_event, audit_record, diff, snapshot
 from samverka.core.errors import ConflictError, NotFound
 
 from .. import ledger, permissions
@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..money import fmt, times
 from .common import decimal_field, invalid, money_field
+from .links import choice_link_open
 
 VOUCHER_FIELDS = (
     "status",
@@ -187,9 +188,18 @@ def _locked(voucher) -> Voucher:
     return locking_vouchers().get(pk=voucher.pk)
 
 
-def voucher_choose_provider(*, actor, voucher, accreditation) -> Voucher:
-    """The resident (through an officer) chooses or changes the provider; the remaining value follows."""
-    if not permissions.is_voucher_officer(actor, voucher.scheme.area):
+RESIDENT_VIA_LINK = "resident (choice link)"
+
+
+def voucher_choose_provider(*, actor, voucher, accreditation, link_token: str | None = None) -> Voucher:
+    """The resident chooses or changes the provider — through their signed link (`link_token`; no account, the
+    actor is None) or an officer on their behalf; the remaining value follows."""
+    nonce = None
+    if link_token is not None:
+        linked, nonce = choice_link_open(link_token)
+        if linked.pk != voucher.pk:
+            raise NotFound(_("Not found."))
+    elif not permissions.is_voucher_officer(actor, voucher.scheme.area):
         raise NotFound(_("Not found."))
     if accreditation.scheme_id != voucher.scheme_id or accreditation.status != AccreditationStatus.APPROVED:
         raise invalid({"provider": [_("Choose a provider approved for this scheme.")]})
@@ -197,12 +207,14 @@ def voucher_choose_provider(*, actor, voucher, accreditation) -> Voucher:
         current = _locked(voucher)
         if current.status != VoucherStatus.ACTIVE:
             raise ConflictError(_("Only an active voucher can change provider."))
+        if nonce is not None and current.choice_link_nonce != nonce:
+            raise ConflictError(_("This link has been replaced by a newer one; nothing was changed."))
         if current.provider_id == accreditation.pk:
             return current
         before = snapshot(current, VOUCHER_FIELDS)
         current.provider = accreditation
         current.save(update_fields=["provider", "updated_at"])
-        audit_record(
+        event = audit_event(
             actor=actor,
             action="vouchers.voucher.choose_provider",
             obj=current,
@@ -211,8 +223,12 @@ def voucher_choose_provider(*, actor, voucher, accreditation) -> Voucher:
             changes={
                 **diff(before, snapshot(current, VOUCHER_FIELDS)),
                 "remaining": fmt(current.account.balance_minor, current.scheme.currency),
+                "via": "resident link" if nonce is not None else "officer",
             },
         )
+        if nonce is not None:
+            event.actor_label = RESIDENT_VIA_LINK
+        event.save(force_insert=True)
     return current
 
 
