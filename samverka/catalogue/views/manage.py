@@ -157,16 +157,22 @@ def _edit_page(request, *, org, area=None, locations=None, service=None, initial
 def service_create(request: HttpRequest, pk):
     org = _organisation(request, pk)
     selectors.organisation_services(actor=request.user, organisation=org)  # 404 + audit outside one's reach
+    return _create_page(request, org=org)
+
+
+def _create_page(request: HttpRequest, *, org=None, area=None) -> HttpResponse:
+    """The new-service page of an organisation or of an area's public body (the owner's access is checked)."""
 
     def save(data):
-        service, proposal = services.service_create(actor=request.user, organisation=org, data=data)
+        _service, proposal = services.service_create(actor=request.user, organisation=org, area=area, data=data)
         if proposal:
             messages.info(request, _("The service is saved as a draft and sent to the coordinator for approval."))
         else:
             messages.success(request, _("The service is saved."))
-        return redirect("catalogue:org_services", pk=org.pk)
+        return _owner_page(org, area)
 
-    return _edit_page(request, org=org, save=save)
+    locations = None if org is not None else list(_area_locations(area))
+    return _edit_page(request, org=org, area=area, locations=locations, save=save)
 
 
 @login_required
@@ -377,14 +383,7 @@ def _area_locations(area):
 @login_required
 @require_http_methods(["GET", "POST"])
 def area_service_create(request: HttpRequest, pk):
-    area = _public_body_area(request, pk)
-
-    def save(data):
-        services.service_create(actor=request.user, area=area, data=data)
-        messages.success(request, _("The service is saved."))
-        return redirect("catalogue:area_services", pk=area.pk)
-
-    return _edit_page(request, org=None, area=area, locations=list(_area_locations(area)), save=save)
+    return _create_page(request, area=_public_body_area(request, pk))
 
 
 @login_required
