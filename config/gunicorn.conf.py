@@ -8,16 +8,14 @@ LOG_FORMAT=plain gives readable text instead, as it does for the app.
 
 import os
 
+from samverka.core.logs import FORMATTERS  # the app's formatters; a plain module, not Django's settings
+
 _FORMAT = "plain" if os.environ.get("LOG_FORMAT", "json") == "plain" else "json"
 
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "json": {"()": "samverka.core.logs.JSONFormatter"},
-        "access_json": {"()": "samverka.core.logs.AccessJSONFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
+    "formatters": FORMATTERS,
     "handlers": {
         "error": {"class": "logging.StreamHandler", "formatter": _FORMAT, "stream": "ext://sys.stderr"},
         "access": {

@@ -8,6 +8,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from samverka.core.logs import FORMATTERS as LOG_FORMATTERS
+
 from .env import env_bool, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -214,10 +216,7 @@ NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        "json": {"()": "samverka.core.logs.JSONFormatter"},
-    },
+    "formatters": LOG_FORMATTERS,
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env_str("LOG_FORMAT", "json")}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {

@@ -10,6 +10,14 @@ from datetime import UTC, datetime
 
 from . import request_context
 
+# The formatters of settings.LOGGING and of config/gunicorn.conf.py (which reads them without Django's settings):
+# "json" for the app's lines, "access_json" for gunicorn's access lines, "plain" (LOG_FORMAT=plain) for reading by eye.
+FORMATTERS: dict[str, dict[str, str]] = {
+    "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "json": {"()": "samverka.core.logs.JSONFormatter"},
+    "access_json": {"()": "samverka.core.logs.AccessJSONFormatter"},
+}
+
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is written as a field.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
