@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samverka.areas.models import Area, AreaKind
-from samverka.audit.services import audit_record, diff, snapshot
+from samverka.audit.services import audit_record, diff
 from samverka.core.errors import DomainError, ValidationError
 from samverka.registry import orgnumbers
 from samverka.registry import services as registry_services
@@ -338,27 +338,11 @@ class Importer:
         ):
             self.report.reject("location", loc_id, [_("belongs to another owner")])
             return None
-        fields = location_services.FIELDS
-        before = snapshot(existing, fields) if existing else {}
         location_obj = existing or Location(pk=uuid.UUID(loc_id), **owner)
-        for name, value in cleaned.items():
-            setattr(location_obj, name, value)
-        after = snapshot(location_obj, fields)
-        changes = diff(before, after)
-        if existing and not changes:
-            self.report.add("location", "unchanged")
-            return loc_id
-        location_obj.save()
-        action = "catalogue.location.updated" if existing else "catalogue.location.created"
-        audit_record(
-            actor=None,
-            action=action,
-            obj=location_obj,
-            changes=changes,
-            organisation_id=location_obj.organisation_id,
-            area_id=location_obj.area_id,
+        changes = location_services.location_save(
+            actor=None, location=location_obj, values=cleaned, created=existing is None
         )
-        self.report.add("location", "updated" if existing else "created")
+        self.report.add("location", "created" if existing is None else "updated" if changes else "unchanged")
         return loc_id
 
     def _municipality(self, external: str) -> str | None:

@@ -81,17 +81,32 @@ def location_create(*, actor, data: Mapping[str, Any], organisation=None, area=N
     if not permissions.can_manage(actor, Service(organisation=organisation, area=area)):
         raise Forbidden(_("You may not add places here."))
     values = _clean(data)
+    location = Location(organisation=organisation, area=area)
     with transaction.atomic():
-        location = Location.objects.create(organisation=organisation, area=area, **values)
-        audit_record(
-            actor=actor,
-            action="catalogue.location.created",
-            obj=location,
-            changes=snapshot(location, FIELDS),
-            organisation_id=getattr(organisation, "pk", None),
-            area_id=getattr(area, "pk", None),
-        )
+        location_save(actor=actor, location=location, values=values, created=True)
     return location
+
+
+def location_save(*, actor, location: Location, values: Mapping[str, Any], created: bool) -> dict[str, Any]:
+    """Set `values` (already cleaned: `_clean`) on `location`, save it and audit its fields before/after, inside
+    the caller's transaction. A location that exists and does not change is neither saved nor audited. Returns
+    the changes (empty: nothing written). Used by the pages, the API and the HSDS import."""
+    before = {} if created else snapshot(location, FIELDS)
+    for field, value in values.items():
+        setattr(location, field, value)
+    changes = diff(before, snapshot(location, FIELDS))
+    if not created and not changes:
+        return changes
+    location.save()
+    audit_record(
+        actor=actor,
+        action="catalogue.location.created" if created else "catalogue.location.updated",
+        obj=location,
+        changes=changes,
+        organisation_id=location.organisation_id,
+        area_id=location.area_id,
+    )
+    return changes
 
 
 def location_update(*, actor, location: Location, data: Mapping[str, Any]) -> Location:
@@ -100,18 +115,7 @@ def location_update(*, actor, location: Location, data: Mapping[str, Any]) -> Lo
     values = _clean({**snapshot(location, FIELDS), **data})
     with transaction.atomic():
         location = Location.objects.select_for_update().get(pk=location.pk)
-        before = snapshot(location, FIELDS)
-        for field, value in values.items():
-            setattr(location, field, value)
-        location.save()
-        audit_record(
-            actor=actor,
-            action="catalogue.location.updated",
-            obj=location,
-            changes=diff(before, snapshot(location, FIELDS)),
-            organisation_id=location.organisation_id,
-            area_id=location.area_id,
-        )
+        location_save(actor=actor, location=location, values=values, created=False)
         from ..search.index import index_services
 
         index_services(location.services.values_list("pk", flat=True))
