@@ -187,3 +187,55 @@ def test_concurrent_claims_cannot_together_exceed_a_periods_amount():
     budget.account.refresh_from_db()
     assert budget.account.balance_minor == 30000_00 - 900_00
     assert ledger.verify().ok
+
+
+PROCESSES = 8
+CLAIMS_PER_PROCESS = 10
+
+
+def test_claims_from_many_os_processes_never_overspend_and_none_are_lost():
+    """8 OS processes (spawned, each with Django set up against the test database and its own connection) claim 1 h
+    at a time, 10 claims each with a retry of every key, against 3 vouchers of 7 h: exactly 21 claims are accepted,
+    every refusal is 'above the balance', and the ledger's totals are exact."""
+    import multiprocessing
+
+    from tests.helpers import subprocess_database_url
+
+    from .claim_processes import claimant
+
+    assert connection.vendor == "postgresql"
+    world = World(units="7")  # 7 × 500 NOK issued; a claim of 1 h costs the accredited 450
+    vouchers = [world.voucher] + [
+        voucher(world.officer, world.scheme, resident(world.officer), world.accreditation, units="7") for _ in range(2)
+    ]
+    ids = [str(v.pk) for v in vouchers]
+    day = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    ctx = multiprocessing.get_context("spawn")
+    start, results = ctx.Event(), ctx.Queue()
+    args = (subprocess_database_url(), world.provider_user.pk, ids, day)
+    processes = [
+        ctx.Process(target=claimant, args=(*args, n, CLAIMS_PER_PROCESS, start, results)) for n in range(PROCESSES)
+    ]
+    for p in processes:
+        p.start()
+    start.set()  # each child waits for it once set up, so the claims overlap
+    outcomes = []
+    for _ in processes:
+        _worker, rows = results.get(timeout=120)
+        outcomes.extend(rows)
+    for p in processes:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    assert not [o for o in outcomes if o[2] not in ("accepted", "refused")], outcomes
+    accepted = [o for o in outcomes if o[2] == "accepted"]
+    assert len(outcomes) == PROCESSES * CLAIMS_PER_PROCESS
+    assert len(accepted) == 3 * 7  # every voucher used up exactly, none overspent
+    claims = Claim.objects.filter(voucher__scheme=world.scheme)
+    assert sorted(claims.values_list("idempotency_key", flat=True)) == sorted(o[0] for o in accepted)  # none lost
+    for v in vouchers:
+        v.account.refresh_from_db()
+        assert v.account.balance_minor == 7 * 500_00 - 7 * 450_00
+        assert sum(o[3] for o in accepted if o[1] == str(v.pk)) == 7 * 450_00
+    rec = reconciliation(scheme=world.scheme)
+    assert rec.redeemed == 21 * 450_00 and rec.outstanding == 3 * (7 * 500_00 - 7 * 450_00) and rec.balanced
+    assert ledger.verify().ok
