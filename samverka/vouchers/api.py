@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Header, Router, Status
 
+from samverka.areas.models import Area
 from samverka.core.errors import ValidationError
+from samverka.registry.models import Category
 
 from . import selectors, services
-from .models import Accreditation, Voucher
+from .models import Accreditation, Voucher, VoucherScheme
 from .money import to_major
 from .schemas import (
     BudgetLineOut,
@@ -25,6 +27,7 @@ from .schemas import (
     ReconciliationOut,
     ResidentOut,
     ResidentUpdateIn,
+    SchemeIn,
     SchemeOut,
     SchemeStatusIn,
     SettlementIn,
@@ -45,6 +48,30 @@ def _str(value):
 def list_schemes(request: HttpRequest):
     """Schemes you run (officers with the vouchers capability)."""
     return list(selectors.scheme_list_for_staff(actor=request.user))
+
+
+@router.post("/schemes", response={201: SchemeOut})
+def create_scheme(request: HttpRequest, payload: SchemeIn):
+    """Officers with the vouchers capability in the area: a new scheme. The service category is required (422 on
+    `category` without one or with an unknown code)."""
+    area = Area.objects.filter(pk=payload.area_id).first()
+    if area is None:
+        raise ValidationError(_("Please correct the errors below."), {"area_id": [_("Not found.")]})
+    data = payload.dict(
+        exclude={"area_id", "category", "copayment_table", "price_ceiling", "copayment_fixed", "budget"}
+    )
+    code = payload.category.strip()
+    data["category"] = Category.objects.filter(code=code).first() if code else None
+    if code and data["category"] is None:
+        raise ValidationError(_("Please correct the errors below."), {"category": [_("Unknown service category.")]})
+    data["price_ceiling"] = str(payload.price_ceiling)
+    data["copayment_fixed"] = _str(payload.copayment_fixed)
+    data["budget"] = _str(payload.budget)
+    data["copayment_table"] = [
+        {"income_up_to": _str(band.income_up_to), "percent": str(band.percent)} for band in payload.copayment_table
+    ]
+    scheme = services.scheme_create(actor=request.user, area=area, data=data)
+    return Status(201, VoucherScheme.objects.select_related("category").get(pk=scheme.pk))
 
 
 @router.get("/schemes/{scheme_id}/providers", response=list[ProviderOut], auth=None)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from samverka.accounts.models import User
 from samverka.areas.models import Area
-from samverka.registry.models import Organisation
+from samverka.registry.models import Category, Organisation
 
 from . import services
 from .models import Accreditation, Resident, VoucherScheme
@@ -66,6 +66,9 @@ def load_demo() -> str:
             actor=officer,
             area=baerum,
             data={
+                "category": Category.objects.get_or_create(
+                    code="social-care", defaults={"name": "Social care", "name_en": "Social care"}
+                )[0],
                 "name": SCHEME_NAME,
                 "kind": "unit_voucher",
                 "unit": "hour",

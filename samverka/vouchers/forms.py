@@ -17,7 +17,11 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class SchemeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    category = forms.ModelChoiceField(label=_("Service category"), queryset=Category.objects.all(), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Service category"),
+        queryset=Category.objects.all(),
+        error_messages={"required": _("Choose the service category of the scheme.")},
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=SchemeKind.choices)
     unit = forms.ChoiceField(label=_("Unit (voucher per unit)"), choices=[("", "–"), *Unit.choices], required=False)
     budget_period = forms.ChoiceField(

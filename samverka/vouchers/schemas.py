@@ -24,6 +24,7 @@ class SchemeOut(Schema):
     unit: str
     currency: str
     area_id: uuid.UUID
+    category: str | None = Field(None, description="The service category's code (null on schemes made without one)")
     valid_from: datetime.date
     valid_to: datetime.date | None
     price_ceiling: Decimal
@@ -32,6 +33,35 @@ class SchemeOut(Schema):
     @staticmethod
     def resolve_price_ceiling(obj) -> Decimal:
         return to_major(obj.price_ceiling_minor)
+
+    @staticmethod
+    def resolve_category(obj) -> str | None:
+        return obj.category.code if obj.category_id else None
+
+
+class CopaymentBandIn(Schema):
+    income_up_to: Decimal | None = Field(None, description="Yearly income up to (major units); null on the last row")
+    percent: Decimal
+
+
+class SchemeIn(Schema):
+    area_id: uuid.UUID
+    category: str = Field(description="Service category code, e.g. social-care (required)")
+    name: str = Field(max_length=200)
+    description: str = ""
+    kind: str = Field(description="unit_voucher, fixed_voucher or personal_budget")
+    unit: str = Field("", description="hour, visit or day (voucher per unit)")
+    currency: str = Field(description="NOK, SEK or EUR")
+    valid_from: datetime.date
+    valid_to: datetime.date | None = None
+    price_ceiling: Decimal = Field(description="Major units")
+    budget_period: str = Field("", description="month, quarter or year (personal budget)")
+    copayment_kind: str = Field("none", description="none, fixed or income")
+    copayment_fixed: Decimal | None = None
+    copayment_table: list[CopaymentBandIn] = Field(default_factory=list)
+    criteria: list[str] = Field(default_factory=list)
+    provider_terms: str = ""
+    budget: Decimal | None = Field(None, description="Funds the scheme budget at once (major units)")
 
 
 class ProviderServiceOut(Schema):

@@ -90,8 +90,8 @@ def _parse_table(errors: dict, rows) -> list[dict]:
 
 
 def scheme_create(*, actor, area, data: dict) -> VoucherScheme:
-    """data: name, kind, currency, valid_from, price_ceiling (major units) and the optional scheme fields;
-    budget (major units) funds the scheme budget at once."""
+    """data: category (a registry Category), name, kind, currency, valid_from, price_ceiling (major units) and the
+    optional scheme fields; budget (major units) funds the scheme budget at once."""
     if not permissions.is_voucher_officer(actor, area):
         raise NotFound(_("Not found."))
     errors: dict[str, list[str]] = {}
@@ -99,6 +99,8 @@ def scheme_create(*, actor, area, data: dict) -> VoucherScheme:
     fixed = money_field(errors, "copayment_fixed", data.get("copayment_fixed") or 0, positive=False)
     budget = money_field(errors, "budget", data.get("budget") or 0, positive=False)
     kind = data.get("kind")
+    if not data.get("category"):  # required for new schemes; schemes made before keep working without one
+        errors.setdefault("category", []).append(_("Choose the service category of the scheme."))
     if kind == SchemeKind.UNIT_VOUCHER and not data.get("unit"):
         errors.setdefault("unit", []).append(_("A voucher per unit needs its unit (hour, visit or day)."))
     if kind == SchemeKind.PERSONAL_BUDGET and not data.get("budget_period"):

@@ -12,6 +12,7 @@ from samverka.accounts.tests.factories import (
     make_organisation,
     make_user,
 )
+from samverka.registry.models import Category
 from samverka.registry.tests.factories import area
 from samverka.vouchers import services
 from samverka.vouchers.models import Accreditation
@@ -45,8 +46,17 @@ def officer(area_obj=None, **kwargs):
     return user
 
 
+def social_care() -> Category:
+    """The seeded category (created again if a transactional test flushed the reference data)."""
+    category, _created = Category.objects.get_or_create(
+        code="social-care", defaults={"name": "Social care", "name_en": "Social care"}
+    )
+    return category
+
+
 def scheme(actor, area_obj=None, **overrides):
     data = {
+        "category": social_care(),
         "name": "Home help voucher",
         "kind": "unit_voucher",
         "unit": "hour",
