@@ -10,13 +10,25 @@ MAX_DOCUMENTS = 10
 ALLOWED_TYPES = "PDF, PNG, JPEG, DOCX, ODT"
 
 
+# An ODT's mimetype entry is 39 bytes; a document has hundreds of entries at most. Anything beyond is refused
+# unread, so a small crafted archive cannot expand in memory (a "zip bomb").
+MAX_MIMETYPE_ENTRY_BYTES = 100
+MAX_ARCHIVE_ENTRIES = 5_000
+
+
 def _zip_kind(file) -> str | None:
     """An office document is a zip file: look inside for the marker of a word-processing document."""
     try:
         with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
-                return "odt"
+            entries = archive.infolist()
+            if len(entries) > MAX_ARCHIVE_ENTRIES:
+                return None
+            names = {entry.filename for entry in entries}
+            if "mimetype" in names and archive.getinfo("mimetype").file_size <= MAX_MIMETYPE_ENTRY_BYTES:
+                with archive.open("mimetype") as entry:
+                    marker = entry.read(MAX_MIMETYPE_ENTRY_BYTES + 1)
+                if marker.strip() == b"application/vnd.oasis.opendocument.text":
+                    return "odt"
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return "docx"
     except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):

@@ -59,6 +59,23 @@ def test_sniff_refuses_other_content(content):
     assert sniff(io.BytesIO(content)) is None
 
 
+def test_a_small_archive_that_would_expand_to_megabytes_is_refused_unread():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", b"application/vnd.oasis.opendocument.text" + b" " * 50_000_000)
+    assert len(buffer.getvalue()) < 100_000
+    assert sniff(io.BytesIO(buffer.getvalue())) is None
+
+
+def test_an_archive_with_too_many_entries_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        for n in range(5_001):
+            archive.writestr(f"x{n}", "")
+    assert sniff(io.BytesIO(buffer.getvalue())) is None
+
+
 def test_form_uploads_several_documents_with_titles(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     s, org, admin = _setup()
