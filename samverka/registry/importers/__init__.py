@@ -7,6 +7,7 @@ batch in its own transaction. See docs/imports.md.
 
 import csv
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from samverka.audit.services import audit_record
+from samverka.core import request_context
 
 from .base import Reject, Upserter
 from .brreg import BrregFormat
@@ -80,6 +82,37 @@ def organisations_import(
     importer.prepare(source)  # every whole-file check; raises before anything is written
 
     rejects = Path(rejects_path) if rejects_path else default_rejects_path(source.path)
+    # Every audit event of this import (one per organisation created or changed, and the summary) carries one
+    # request id: a request's own when a request started it, else one naming the command.
+    outer = request_context.current()
+    request_id = outer.request_id or f"import-organisations:{uuid.uuid4().hex}"
+    token = request_context.set_current(request_context.RequestContext(request_id=request_id, ip=outer.ip))
+    try:
+        return _run(
+            actor=actor,
+            format=format,
+            source=source,
+            importer=importer,
+            rejects=rejects,
+            batch_size=batch_size,
+            progress=progress,
+            started=started,
+        )
+    finally:
+        request_context.reset(token)
+
+
+def _run(
+    *,
+    actor,
+    format: str,
+    source: SourceFile,
+    importer,
+    rejects: Path,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None,
+    started: float,
+) -> ImportResult:
     with open(rejects, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(["line", "org_number", "name", "reason"])
@@ -97,6 +130,7 @@ def organisations_import(
             batch_size=batch_size,
             on_reject=on_reject,
             on_batch=on_batch,
+            actor=actor,
         )
         counts = upserter.run(importer.rows(source))
     if progress is not None:

@@ -12,7 +12,11 @@ upserts records by (country, org_number) in batches, each batch in its own trans
    written at all (a re-run writes nothing). Not bulk_update: its CASE WHEN statement over the whole batch
    builds some 30,000 expression objects and a multi-megabyte SQL string for 2,000 rows, about 100 MB at the
    peak, so an import's memory rose with the share of rows it updates;
-4. the registered municipality is added to the areas served with bulk_create on the through table.
+4. the registered municipality is added to the areas served with bulk_create on the through table;
+5. one AuditEvent per organisation created or changed (its fields before/after; a created one only its filled
+   fields, to keep the rows small) goes in with one prepared INSERT run for each (executemany), in the batch's
+   transaction: the trail holds exactly what was written. The events carry the import's request id, which the
+   import's summary event carries too.
 """
 
 import uuid
@@ -25,6 +29,8 @@ from django.db import IntegrityError, connection, reset_queries, transaction
 from django.utils import timezone
 
 from samverka.areas.models import Area, AreaKind
+from samverka.audit.models import AuditEvent
+from samverka.audit.services import audit_event, diff
 from samverka.registry.facets import facets_rebuild
 from samverka.registry.models import Organisation
 
@@ -110,6 +116,24 @@ def _update(changed: list[tuple[Any, dict[str, Any]]], now) -> None:
         cursor.executemany(sql, rows)
 
 
+def _insert_events(events: list[AuditEvent], now) -> None:
+    """INSERT the audit events with one prepared statement run for each (executemany), like `_update`: a
+    bulk_create compiles every value of the batch into one statement first, which cost as much as inserting the
+    organisations themselves. Values go through each field's own preparation (UUIDs, JSON, the time)."""
+    meta = AuditEvent._meta
+    fields = list(meta.concrete_fields)
+    quote = connection.ops.quote_name
+    # Table and column names come from the model's own metadata, quoted; values are bound parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  # nosec B608
+        quote(meta.db_table), ", ".join(quote(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    for event in events:
+        event.created_at = now
+    rows = [[f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields] for event in events]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 class Upserter:
     def __init__(
         self,
@@ -119,7 +143,9 @@ class Upserter:
         batch_size: int,
         on_reject: Callable[[Reject], None],
         on_batch: Callable[[], None] | None = None,
+        actor=None,
     ):
+        self.actor = actor
         self.country = country
         self.source = source
         self.batch_size = batch_size
@@ -212,6 +238,19 @@ class Upserter:
             )
             return [obj for obj in new if ours.get(obj.org_number) != obj.id]
 
+    def _event(self, action: str, pk, name: str, area_id, changes: dict) -> AuditEvent:
+        event = audit_event(
+            actor=self.actor,
+            action=action,
+            object_type="registry.organisation",
+            object_id=pk,
+            organisation_id=pk,
+            area_id=area_id,
+            changes=changes,
+        )
+        event.object_label = name[:300]
+        return event
+
     def _write(self, wanted: dict[str, dict]) -> dict[str, dict]:
         now = timezone.now()
         existing = {
@@ -220,7 +259,7 @@ class Upserter:
                 "org_number", "id", *FIELDS
             )
         }
-        new, changed, area_links = [], [], []
+        new, changed, area_links, events = [], [], [], []
         for number, values in wanted.items():
             found = existing.get(number)
             if found is None:
@@ -243,6 +282,9 @@ class Upserter:
                 self.counts["unchanged"] += 1
                 continue
             changed.append((pk, merged))
+            events.append(
+                self._event("organisation.update", pk, merged["name"], merged["home_area_id"], diff(current, merged))
+            )
             if merged["home_area_id"] and merged["home_area_id"] != current["home_area_id"]:
                 area_links.append(self.through(organisation_id=pk, area_id=merged["home_area_id"]))
         pending: dict[str, dict] = {}
@@ -253,6 +295,8 @@ class Upserter:
                 if obj.org_number in pending:
                     continue
                 self.counts["created"] += 1
+                filled = {name: value for name, value in wanted[obj.org_number].items() if value not in ("", None)}
+                events.append(self._event("organisation.create", obj.id, obj.name, obj.home_area_id, diff({}, filled)))
                 if obj.home_area_id:
                     area_links.append(self.through(organisation_id=obj.id, area_id=obj.home_area_id))
         if changed:
@@ -260,4 +304,6 @@ class Upserter:
             self.counts["updated"] += len(changed)
         if area_links:
             self.through.objects.bulk_create(area_links, ignore_conflicts=True)
+        if events:
+            _insert_events(events, now)
         return pending

@@ -192,6 +192,75 @@ def test_import_leaves_a_summary_in_the_audit_trail(sample):
     assert event.changes["format"] == "brreg"
 
 
+def _import_events(request_id: str) -> dict[str, list[AuditEvent]]:
+    events: dict[str, list[AuditEvent]] = {}
+    for event in AuditEvent.objects.filter(request_id=request_id).exclude(action="registry.import"):
+        events.setdefault(event.action, []).append(event)
+    return events
+
+
+def test_import_writes_one_event_per_organisation_created_or_changed_with_before_and_after(sample, tmp_path):
+    lines = sample.read_text(encoding="utf-8").splitlines(keepends=True)
+    later = next(line for line in lines if line.startswith('"827333042"'))  # ISLAMSKOLE LIER, new next time
+    first = tmp_path / "first.csv"
+    first.write_text("".join(line for line in lines if line is not later), "utf-8")
+    run(first)
+    first_summary = AuditEvent.objects.get(action="registry.import")
+    assert first_summary.request_id.startswith("import-organisations:")
+    assert len(_import_events(first_summary.request_id)["organisation.create"]) == 180
+    second = tmp_path / "second.csv"
+    bad = later.replace('"827333042"', '"123456789"')  # a wrong check digit: rejected
+    second.write_text("".join(lines).replace("VESTSIDEN UNGDOMSLAG", "VESTSIDEN UL") + bad, "utf-8")
+
+    result = run(second)
+
+    assert (result.counts["created"], result.counts["updated"], result.counts["unchanged"]) == (1, 1, 179)
+    assert result.counts["rejected"] == 1
+    summary = AuditEvent.objects.filter(action="registry.import").exclude(pk=first_summary.pk).get()
+    assert summary.request_id != first_summary.request_id
+    events = _import_events(summary.request_id)
+    assert sorted(events) == ["organisation.create", "organisation.update"]
+    [created], [changed] = events["organisation.create"], events["organisation.update"]
+    new_org = Organisation.objects.get(org_number="827333042")
+    assert (created.object_type, created.object_id, created.organisation_id) == (
+        "registry.organisation",
+        str(new_org.pk),
+        new_org.pk,
+    )
+    assert created.area_id == new_org.home_area_id is not None
+    assert created.object_label == "ISLAMSKOLE LIER" and created.actor_label == "system"
+    assert created.changes["name"] == {"before": None, "after": "ISLAMSKOLE LIER"}
+    assert created.changes["home_area_id"] == {"before": None, "after": str(new_org.home_area_id)}
+    assert "email" not in created.changes  # empty in the file: not written, not in the event
+    vestsiden = Organisation.objects.get(org_number="922134634")
+    assert (changed.object_id, changed.organisation_id, changed.area_id) == (
+        str(vestsiden.pk),
+        vestsiden.pk,
+        vestsiden.home_area_id,
+    )
+    assert changed.changes == {"name": {"before": "VESTSIDEN UNGDOMSLAG", "after": "VESTSIDEN UL"}}
+
+
+def test_import_events_are_named_in_the_organisations_history(sample):
+    from samverka.audit.presentation import history_rows
+
+    run(sample)
+    org = Organisation.objects.get(org_number="922134634")
+
+    [row] = history_rows(AuditEvent.objects.filter(organisation_id=org.pk))
+    assert row.what == "Organisation: created"
+    assert any(c.label == "Name" and c.after == "VESTSIDEN UNGDOMSLAG" for c in row.changes)
+
+
+def test_a_rerun_writes_only_its_summary_event(sample):
+    run(sample)
+    events = AuditEvent.objects.count()
+
+    run(sample)
+
+    assert AuditEvent.objects.count() == events + 1
+
+
 def test_number_taken_by_a_concurrent_import_is_not_duplicated():
     Organisation.objects.create(country="NO", org_number="923609008", name="FIRST", legal_form=LegalForm.ASSOCIATION)
     upserter = Upserter(country="NO", source="brreg", batch_size=10, on_reject=lambda r: None)
