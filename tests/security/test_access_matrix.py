@@ -73,6 +73,15 @@ PUBLIC_ROUTES = {
     "vouchers:index",
     "vouchers:compare",
     "vouchers:apply",
+    "api-v1:openapi-view",  # the API documentation pages
+    "hsds:openapi-view",
+}
+# Pages reached by a secret in the URL (a one-off or personal link): whoever holds the link may open it, so an
+# anonymous visitor reaches them too; the tests create the secrets (`_token_and_link_objects`).
+TOKEN_ROUTES = {
+    "accounts:accept_invitation",
+    "accounts:password_reset_confirm",
+    "dialogue:user_ics",  # a person's calendar feed, subscribed to by calendar programs without a session
 }
 RESIDENT_DATA = (
     "residents' personal data: only officers granted the vouchers capability in the area, never admins as such"
@@ -82,8 +91,10 @@ ADMIN_REFUSED = {
     "accounts:token_revoke": "a personal API token: only its holder revokes it (404 to everyone else)",
     "vouchers:apply": "a resident applies for themselves; staff roles cannot apply",
     "vouchers:provider_home": "the page of a voucher provider's members; the platform admin is not one",
+    "vouchers:openings": "an accredited provider's openings, kept by its organisation's admins only",
     "vouchers:claim_create": "only the voucher's chosen provider claims",
     "vouchers:access_log": RESIDENT_DATA,
+    "vouchers:choice_link": RESIDENT_DATA,
     "vouchers:resident_detail": RESIDENT_DATA,
     "vouchers:resident_edit": RESIDENT_DATA,
     "vouchers:resident_erase": RESIDENT_DATA,
@@ -99,6 +110,7 @@ PUBLIC_FORMS = {
     "dialogue:hearing",  # a hearing page takes comments from residents without an account
     "dialogue:hearing_section",
     "dialogue:hearing_comment",
+    "dialogue:support",  # supporting a published comment, like commenting, needs no account
     "vouchers:apply",
     "set_language",
 }
@@ -147,7 +159,7 @@ def _clients() -> dict[str, Client]:
     return clients
 
 
-def _objects_the_demo_does_not_link() -> None:
+def _objects_the_demo_does_not_link():
     """Objects whose pages and actions the demo data has no link to: an open change proposal, a pending
     invitation and an API token of the own-area coordinator. The crawl then finds them like any other."""
     from samverka.accounts.services.invitations import invitation_create
@@ -156,7 +168,7 @@ def _objects_the_demo_does_not_link() -> None:
 
     coordinator = User.objects.get(email="coordinator.akershus@samverka.example")
     ngo_admin = User.objects.get(email="ngo.akershus@samverka.example")
-    invitation_create(
+    invitation = invitation_create(
         actor=coordinator,
         email="matrix.invited@samverka.example",
         area=Area.objects.get(country="NO", kind="county", code="32"),
@@ -166,6 +178,77 @@ def _objects_the_demo_does_not_link() -> None:
     ApiToken.objects.create(user=coordinator, name="matrix", token_hash=hash_token(raw), last_four=raw[-4:])
     service = Service.objects.filter(organisation__roles__user=ngo_admin).order_by("pk").first()
     catalogue.service_update(actor=ngo_admin, service=service, data={"summary_nb": "Endret av matrisen."})
+    return invitation
+
+
+def _token_and_link_objects(invitation) -> tuple[dict[str, str], dict[str, Form]]:
+    """Pages and actions reached only by a token or a one-off link, which no crawl finds: their secrets and objects
+    made here (after the crawl, so the crawled pages stay as the demo has them). Returns pages (url name -> URL)
+    and POST actions (url name -> form)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from samverka.accounts.services.invitations import invitation_token
+    from samverka.agreements import services as agreements
+    from samverka.agreements.models import Agreement, Review
+    from samverka.dialogue import hearings
+    from samverka.dialogue.models import CalendarToken, Hearing
+    from samverka.vouchers import services as vouchers
+    from samverka.vouchers.models import Voucher
+
+    akershus = Area.objects.get(country="NO", kind="county", code="32")
+    coordinator = User.objects.get(email="coordinator.akershus@samverka.example")
+    ngo_admin = User.objects.get(email="ngo.akershus@samverka.example")
+    reset_user = make_user("matrix.reset@samverka.example")
+    calendar = CalendarToken.objects.get_or_create(user=coordinator)[0]
+    # A claim of this month (not settled), by the provider, which the officer may correct.
+    voucher = Voucher.objects.filter(provider__organisation__roles__user=ngo_admin).order_by("created_at").first()
+    claim, _created = vouchers.claim_create(
+        actor=ngo_admin,
+        voucher_id=voucher.pk,
+        idempotency_key="matrix-reversible",
+        units="1",
+        service_date=timezone.localdate(),
+    )
+    # The Akershus agreement under review, with the NGO's score disagreeing: the coordinator may resolve it.
+    agreement = Agreement.objects.get(area__parent=akershus)
+    agreement = agreements.agreement_transition(actor=coordinator, agreement=agreement, action="start_review")
+    review = Review.objects.filter(agreement=agreement).order_by("-year").first()
+    score = agreements.review_score_set(
+        actor=ngo_admin,
+        review=review,
+        principle=agreement.principles.order_by("order").first(),
+        party=agreement.parties.filter(organisation__isnull=False).order_by("pk").first(),
+        score=2,
+        disagreement="Matrisen er uenig.",
+    )
+    hearing = Hearing.objects.get(area=akershus)
+    comment = hearings.comment_add(actor=ngo_admin, hearing=hearing, text="Matrisens kommentar.")
+    hearings.comment_moderate(actor=coordinator, comment=comment, publish=True)
+    pages = {
+        "accounts:accept_invitation": reverse("accounts:accept_invitation", args=[invitation_token(invitation)]),
+        "accounts:password_reset_confirm": reverse(
+            "accounts:password_reset_confirm",
+            args=[urlsafe_base64_encode(force_bytes(reset_user.pk)), default_token_generator.make_token(reset_user)],
+        ),
+        "accounts:password_reset_done": reverse("accounts:password_reset_done"),
+        "accounts:password_reset_complete": reverse("accounts:password_reset_complete"),
+        "accounts:password_change_done": reverse("accounts:password_change_done"),
+        "agreements:register_csv": reverse("agreements:register_csv"),
+        "dialogue:user_ics": reverse("dialogue:user_ics", args=[calendar.token]),
+        "vouchers:claim_reverse": reverse("vouchers:claim_reverse", args=[claim.pk]),
+        "api-v1:openapi-view": reverse("api-v1:openapi-view"),
+        "hsds:openapi-view": reverse("hsds:openapi-view"),
+    }
+    actions = {
+        "agreements:resolve": reverse("agreements:resolve", args=[agreement.pk, score.pk]),
+        "dialogue:support": reverse("dialogue:support", args=[hearing.pk, comment.pk]),
+        "vouchers:claim_reverse": pages["vouchers:claim_reverse"],
+    }
+    return pages, {route: Form(url, url, "post") for route, url in actions.items()}
 
 
 def _route(url: str) -> str:
@@ -182,7 +265,7 @@ def world():
     clients = _clients()
     pages: dict[str, str] = {}
     forms: dict[str, Form] = {}
-    _objects_the_demo_does_not_link()
+    invitation = _objects_the_demo_does_not_link()
     # Each crawler reaches pages the others cannot: provider pages (the NGO admin), officer pages, the pages
     # only anonymous visitors see (log-in, password reset, applying for a voucher).
     for role in ("coordinator_own", "platform_admin", "ngo_admin", "officer", "anonymous"):
@@ -193,6 +276,9 @@ def world():
         for form in site.forms:
             if form.method == "post" and form.route not in SESSION_ENDING and not form.route.startswith("http"):
                 forms.setdefault(form.route, form)
+    token_pages, token_forms = _token_and_link_objects(invitation)
+    pages |= token_pages
+    forms |= token_forms
     clients["forms"] = forms  # type: ignore[assignment]
     return clients, pages
 
@@ -215,7 +301,7 @@ def test_access_matrix(world):
         if any(status >= 500 for status in row.values()):
             problems.append((route, "5xx", row))
         public_object = _has_uuid(route, pages[route]) and row["anonymous"] == 200  # e.g. a public forum
-        if route not in PUBLIC_ROUTES and row["anonymous"] == 200 and not public_object:
+        if route not in PUBLIC_ROUTES | TOKEN_ROUTES and row["anonymous"] == 200 and not public_object:
             problems.append((route, "anonymous reads a private page", row))
         if row["platform_admin"] in (403, 404) and route not in ADMIN_REFUSED:
             problems.append((route, "the platform admin is refused", row))
@@ -319,7 +405,8 @@ def _write_doc(
         if start == WRITE_DOC_START
         else ["Generated by `tests/security/test_access_matrix.py` from the demo data (own area: Akershus; other area:",
               "Värmland; viewer, officer and coordinator each have an other-area twin asking for the same Akershus",
-              "URLs). Downloads (CSV, XLSX, PDF, ICS) are in the table by status only.",
+              "URLs). Downloads (CSV, XLSX, PDF, ICS) are in the table by status only. Pages reached only by a token",
+              "or a one-off link (invitation, password reset, calendar feed, a reversible claim) are made by the test.",
               "200 = shown, 302 = sent to log in or to MFA, 403 = refused, 404 = not found",
               "(another tenant's object; † = the refusal wrote an `access.denied` audit event).",
               "The test fails when any cell changes."]
@@ -343,3 +430,68 @@ def _write_doc(
     else:
         text = text.rstrip() + f"\n\n## {heading}\n\n" + block + "\n"
     DOC.write_text(text)
+
+
+# URL names no access table reaches, each with the test that covers it instead.
+COVERED_ELSEWHERE = {
+    # Session-ending actions: sending them would log the table's clients out.
+    "accounts:logout": "samverka/accounts/tests/test_login.py, test_logout_replay.py",
+    "accounts:logout_everywhere": "samverka/accounts/tests/test_logout_replay.py",
+    "set_language": "tests/test_language.py",
+    # A step of the staff log-in every staff client of the tables goes through (`staff_login`).
+    "accounts:mfa_verify": "samverka/accounts/tests/test_mfa.py",
+    # Pages of objects in a state the demo does not reach (a reported hearing, an agreement being signed) or
+    # holding uploaded files; each app's tests check who may open them.
+    "dialogue:hearing_report": "samverka/dialogue/tests/test_uploads_moderation_calendar.py",
+    "dialogue:attachment": "samverka/dialogue/tests/test_uploads_moderation_calendar.py",
+    "agreements:sign": "samverka/agreements/tests/test_permission_matrix.py",
+    "vouchers:accreditation_document": "samverka/vouchers/tests/test_document_download.py",
+    # A resident's one-off link to choose a provider, made on the officer's choice-link page (in the table).
+    "vouchers:resident_choose": "samverka/vouchers/tests/test_choice_link.py",
+    # Operations-facing endpoints without a user.
+    "healthz": "tests/test_health.py",
+    "metrics": "samverka/core/tests/test_logs_and_metrics.py",
+    # The API roots and documents; every operation is in the API table (matched by path below).
+    "api-v1:api-root": "no page: the prefix of the API's operations",
+    "hsds:api-root": "no page: the prefix of the HSDS operations (`GET /api/hsds/` is `hsds:info`, in the API table)",
+    "api-v1:openapi-json": "tests/security/test_schemathesis.py, test_api_access_matrix.py (read as served)",
+    "hsds:openapi-json": "tests/security/test_schemathesis.py, test_api_access_matrix.py (read as served)",
+}
+
+
+def _url_names() -> dict[str, str]:
+    """Every named URL of the URLconf (staff admin aside): name -> route with `{param}` placeholders."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, namespace="", prefix=""):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                space = namespace + (f"{entry.namespace}:" if entry.namespace else "")
+                yield from walk(entry, space, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield namespace + entry.name, prefix + str(entry.pattern)
+
+    import re
+
+    return {
+        name: "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).lstrip("^").rstrip("$")
+        for name, route in walk(get_resolver())
+        if not name.startswith("admin:")
+    }
+
+
+def test_every_url_name_is_in_an_access_table_or_covered_elsewhere():
+    from .test_api_access_matrix import MATRIX_FILE as API_MATRIX_FILE
+
+    pages = json.loads(MATRIX_FILE.read_text())
+    writes = json.loads(WRITE_MATRIX_FILE.read_text())
+    api_paths = {key.split(" · ")[0].split(" ", 1)[1] for key in json.loads(API_MATRIX_FILE.read_text())}
+    names = _url_names()
+    outside = {
+        name: route
+        for name, route in names.items()
+        if name not in pages and name not in writes and route not in api_paths and name not in COVERED_ELSEWHERE
+    }
+    assert not outside, f"URL names in no access table (add them to one, or to COVERED_ELSEWHERE): {outside}"
+    stale = {name for name in COVERED_ELSEWHERE if name not in names or name in pages or name in writes}
+    assert not stale, f"COVERED_ELSEWHERE names that are gone or now in a table: {stale}"

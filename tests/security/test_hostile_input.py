@@ -1,6 +1,7 @@
 """Hostile input on every form and endpoint: never a 5xx, refused input stores nothing, output is escaped.
 
-The forms are found by crawling the site with demo data as a platform admin (with MFA), so a form added by a
+The forms are found by crawling the site with demo data as a platform admin (with MFA), then as the roles that see
+forms the admin does not (NGO admin and member, a voucher provider, an officer, a coordinator), so a form added by a
 later capability is covered without editing this file.
 """
 
@@ -9,20 +10,25 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from samverka.accounts.models import User
-from samverka.accounts.tests.factories import staff_login
+from samverka.accounts.tests.factories import plain_login, staff_login
 from samverka.registry.demo import ADMIN_EMAIL
 
-from .crawl import crawl, row_counts
+from .crawl import Form, crawl, row_counts
+from .roles import STAFF, role_users
+from .test_access_matrix import START as MATRIX_START
 
 pytestmark = pytest.mark.django_db
 
+# No value but "nul" carries NUL: the middleware refuses NUL up front, and the others must reach the forms.
 HOSTILE = {
     "long": "Å" * 20_000,
-    "mixed": 'a\x00b\x01\x1b[31m\u202e Ωμέγα Привет 中文 العربية 👩🏽‍⚕️ "><script>alert(1)</script><img src=x '
+    "nul": "a\x00b",
+    "mixed": 'a\x01\x1b[31m\u202e Ωμέγα Привет 中文 العربية 👩🏽‍⚕️ "><script>alert(1)</script><img src=x '
     "onerror=alert(2)> ' OR 1=1; DROP TABLE registry_organisation; --",
     "malformed": "9" * 40 + " 2024-13-45T25:61:61 ../../etc/passwd",
 }
@@ -68,6 +74,11 @@ QUERY_PARAMS = [
     "open_now",
 ]
 SESSION_ENDING = {"accounts:logout", "accounts:logout_everywhere", "set_language"}
+# After the admin, these roles crawl too; each sends the hostile values to the forms (by URL name and method) that
+# no earlier crawler found. The provider is the demo's second accredited organisation, with a client voucher; the
+# anonymous visitor sees the forms the signed-in roles do not (log-in, password reset).
+OTHER_ROLES = ["ngo_admin", "ngo_member", "provider", "officer", "coordinator_own", "anonymous"]
+PROVIDER_EMAIL = "ngo2.akershus@samverka.example"
 
 
 @pytest.fixture
@@ -83,6 +94,52 @@ def _payload(form, value: str) -> dict[str, str]:
     for name in form.fields:
         data[name] = value
     return data
+
+
+def _role_clients() -> dict[str, Client]:
+    users = role_users("hostile") | {"provider": User.objects.get(email=PROVIDER_EMAIL)}
+    clients = {}
+    for role in OTHER_ROLES:
+        clients[role] = Client(raise_request_exception=False)
+        if role != "anonymous":
+            (staff_login if role in STAFF else plain_login)(clients[role], users[role])
+    return clients
+
+
+def _hostile_post(client: Client, form: Form, kind: str, value: str) -> tuple | None:
+    """Send one hostile value to every field of a form inside a rolled-back transaction (the next form sees the
+    same data): the failure, if any."""
+    with transaction.atomic():
+        before = row_counts()
+        response = client.post(form.action, _payload(form, value))
+        after = row_counts()
+        transaction.set_rollback(True)
+    if response.status_code >= 500:
+        return (form.route, kind, response.status_code)
+    refused = response.status_code >= 400 or (response.status_code == 200 and b"error" in response.content)
+    changed = {k: (before[k], after[k]) for k in before if before[k] != after.get(k)}
+    return (form.route, kind, f"refused but stored {changed}") if refused and changed else None
+
+
+def _hostile_gets(client: Client, route: str, url: str) -> list[tuple]:
+    failures = []
+    for kind, value in HOSTILE.items():
+        response = client.get(url, dict.fromkeys(QUERY_PARAMS, value))
+        if response.status_code >= 500:
+            failures.append((route, f"GET {kind}", response.status_code))
+    response = client.get(url, {"page": "9" * 30, "page_size": "-1", "sort": "-nonexistent_field"})
+    if response.status_code >= 500:
+        failures.append((route, "GET huge page", response.status_code))
+    return failures
+
+
+def _get_targets(site) -> dict[str, str]:
+    """Every GET form and every page once per URL name."""
+    targets = {f.route: f.action.split("?")[0] for f in site.forms if f.method == "get"}
+    for url, status in site.pages.items():
+        if status == 200:
+            targets.setdefault(resolve(urlsplit(url).path).view_name, url.split("?")[0])
+    return targets
 
 
 def test_every_crawled_page_form_and_query_survives_hostile_values(admin_client):
@@ -113,19 +170,34 @@ def test_every_crawled_page_form_and_query_survives_hostile_values(admin_client)
                     failures.append((form.route, kind, f"refused but stored {changed}"))
 
     # Every GET form and every page once per URL pattern, with hostile values in the usual query parameters.
-    targets = {f.route: f.action.split("?")[0] for f in site.forms if f.method == "get"}
-    for url, status in site.pages.items():
-        if status == 200:
-            targets.setdefault(resolve(urlsplit(url).path).view_name, url.split("?")[0])
+    targets = _get_targets(site)
     for route, url in sorted(targets.items()):
-        for kind, value in HOSTILE.items():
-            response = admin_client.get(url, dict.fromkeys(QUERY_PARAMS, value))
-            if response.status_code >= 500:
-                failures.append((route, f"GET {kind}", response.status_code))
-        response = admin_client.get(url, {"page": "9" * 30, "page_size": "-1", "sort": "-nonexistent_field"})
-        if response.status_code >= 500:
-            failures.append((route, "GET huge page", response.status_code))
-    assert not failures, failures
+        failures.extend(_hostile_gets(admin_client, route, url))
+
+    # The other roles: only what no earlier crawler covered (forms by URL name and method, pages by URL name).
+    covered_forms, covered_pages = set(forms), set(targets)
+    role_forms: dict[str, list[str]] = {}
+    for role, client in _role_clients().items():
+        site = crawl(client, list(dict.fromkeys(START + MATRIX_START)))
+        errors = {url: status for url, status in site.pages.items() if status >= 500}
+        failures.extend((role, "crawl", url, status) for url, status in errors.items())
+        for form in site.forms:
+            key = (form.route, form.method)
+            if key in covered_forms or form.route in SESSION_ENDING or form.route.startswith("http"):
+                continue
+            covered_forms.add(key)
+            if form.method == "post":
+                role_forms.setdefault(role, []).append(form.route)
+                for kind, value in HOSTILE.items():
+                    if failure := _hostile_post(client, form, kind, value):
+                        failures.append((role, *failure))
+        for route, url in sorted(_get_targets(site).items()):
+            if route not in covered_pages:
+                covered_pages.add(route)
+                failures.extend((role, *failure) for failure in _hostile_gets(client, route, url))
+    assert not failures, "\n".join(map(str, failures))
+    reached = {route for routes in role_forms.values() for route in routes}
+    assert {"vouchers:claim_create", "vouchers:voucher_issue", "accounts:login"} <= reached, role_forms
 
 
 def _uuid_routes():
