@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Header, Router, Status
 
 from samverka.areas.models import Area
+from samverka.catalogue.models import TaxonomyTerm
 from samverka.core.errors import ValidationError
-from samverka.registry.models import Category
 
 from . import selectors, services
 from .models import Accreditation, Voucher, VoucherScheme
@@ -52,8 +52,9 @@ def list_schemes(request: HttpRequest):
 
 @router.post("/schemes", response={201: SchemeOut})
 def create_scheme(request: HttpRequest, payload: SchemeIn):
-    """Officers with the vouchers capability in the area: a new scheme. The service category is required (422 on
-    `category` without one or with an unknown code)."""
+    """Officers with the vouchers capability in the area: a new scheme. The service category (the code of a
+    catalogue category, as the service finder filters on) is required (422 on `category` without one or with an
+    unknown code)."""
     area = Area.objects.filter(pk=payload.area_id).first()
     if area is None:
         raise ValidationError(_("Please correct the errors below."), {"area_id": [_("Not found.")]})
@@ -61,7 +62,7 @@ def create_scheme(request: HttpRequest, payload: SchemeIn):
         exclude={"area_id", "category", "copayment_table", "price_ceiling", "copayment_fixed", "budget"}
     )
     code = payload.category.strip()
-    data["category"] = Category.objects.filter(code=code).first() if code else None
+    data["category"] = TaxonomyTerm.objects.filter(code=code).first() if code else None
     if code and data["category"] is None:
         raise ValidationError(_("Please correct the errors below."), {"category": [_("Unknown service category.")]})
     data["price_ceiling"] = str(payload.price_ceiling)

@@ -12,13 +12,16 @@ from django.utils import timezone
 
 from samverka.accounts.models import User
 from samverka.areas.models import Area
-from samverka.registry.models import Category, Organisation
+from samverka.catalogue.models import TaxonomyTerm
+from samverka.registry.models import Organisation
 
 from . import services
 from .models import Accreditation, Resident, VoucherScheme
 from .services.settlement import month_start
 
 SCHEME_NAME = "Hjemmehjelp – brukervalg Bærum"
+# The catalogue's service category of the scheme (seeded with the catalogue's taxonomy).
+CATEGORY_CODE = "older-people"
 OFFICER_EMAIL = "officer.akershus@samverka.example"
 NGOS = [
     ("Bærum Røde Kors", "ngo.akershus@samverka.example", "420", "nb, en", "Sandvika"),
@@ -56,6 +59,9 @@ def load_demo() -> str:
     baerum = Area.objects.filter(country="NO", kind="municipality", code="3201").first()
     if officer is None or baerum is None:
         return "vouchers demo: skipped (load the registry demo first)"
+    category = TaxonomyTerm.objects.filter(code=CATEGORY_CODE).first()
+    if category is None:
+        return f"vouchers demo: skipped (the catalogue has no service category {CATEGORY_CODE})"
     if VoucherScheme.objects.filter(name=SCHEME_NAME, area=baerum).exists():
         return "vouchers demo: already loaded (1 scheme)"
     today = timezone.localdate()
@@ -66,9 +72,7 @@ def load_demo() -> str:
             actor=officer,
             area=baerum,
             data={
-                "category": Category.objects.get_or_create(
-                    code="social-care", defaults={"name": "Social care", "name_en": "Social care"}
-                )[0],
+                "category": category,
                 "name": SCHEME_NAME,
                 "kind": "unit_voucher",
                 "unit": "hour",

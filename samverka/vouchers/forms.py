@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from samverka.registry.models import Category
+from samverka.catalogue.models import TaxonomyTerm
 
 from .models import BudgetPeriod, CopaymentKind, IdCountry, SchemeKind, Unit
 from .money import Currency, fmt
@@ -19,7 +19,9 @@ class SchemeForm(forms.Form):
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ModelChoiceField(
         label=_("Service category"),
-        queryset=Category.objects.all(),
+        queryset=TaxonomyTerm.objects.all(),
+        to_field_name="code",
+        help_text=_("The catalogue's category of the services the vouchers pay for."),
         error_messages={"required": _("Choose the service category of the scheme.")},
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=SchemeKind.choices)

@@ -24,7 +24,9 @@ class SchemeOut(Schema):
     unit: str
     currency: str
     area_id: uuid.UUID
-    category: str | None = Field(None, description="The service category's code (null on schemes made without one)")
+    category: str | None = Field(
+        None, description="The code of the catalogue's service category (null on schemes made without one)"
+    )
     valid_from: datetime.date
     valid_to: datetime.date | None
     price_ceiling: Decimal
@@ -46,7 +48,10 @@ class CopaymentBandIn(Schema):
 
 class SchemeIn(Schema):
     area_id: uuid.UUID
-    category: str = Field(description="Service category code, e.g. social-care (required)")
+    category: str = Field(
+        description="Code of a catalogue service category, as the service finder filters on, e.g. older-people "
+        "(required)"
+    )
     name: str = Field(max_length=200)
     description: str = ""
     kind: str = Field(description="unit_voucher, fixed_voucher or personal_budget")

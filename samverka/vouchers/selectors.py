@@ -2,13 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverka.audit.models import AccessEvent
 from samverka.audit.services import access_record
-from samverka.catalogue.models import Schedule, Service
+from samverka.catalogue.finder import FinderFilters
+from samverka.catalogue.finder import filtered as catalogue_filtered
+from samverka.catalogue.models import Schedule, Service, TaxonomyTerm
 from samverka.catalogue.schedules import describe as describe_schedule
 from samverka.core.errors import NotFound
 
@@ -99,21 +101,52 @@ def _hours(schedule: Schedule) -> str:
     return f"{schedule.get_kind_display()}: {describe_schedule(schedule)} {times}"
 
 
+def category_with_terms_below(term_id) -> list:
+    """Ids of a catalogue category and every term below it (one query: the terms of its taxonomy)."""
+    children: dict = {}
+    for pk, parent in TaxonomyTerm.objects.filter(taxonomy__terms__id=term_id).values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found: set = set()
+    todo = [term_id]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.add(pk)
+            todo.extend(children.get(pk, []))
+    return list(found)
+
+
+def scheme_services(*, scheme) -> QuerySet:
+    """The published catalogue services that can be paid with the scheme's vouchers: they accept vouchers, are
+    filed under the scheme's service category (or a term below it) and serve the scheme's area as the catalogue's
+    finder has it (served in the area, in an area inside or above it, or at a place inside it). A scheme made
+    without a category (before it was required) is matched on the area only."""
+    services = Service.objects.public().filter(accepts_vouchers=True)
+    if scheme.category_id:
+        terms = category_with_terms_below(scheme.category_id)
+        services = services.filter(
+            Exists(Service.categories.through.objects.filter(service_id=OuterRef("pk"), taxonomyterm_id__in=terms))
+        )
+    return catalogue_filtered(FinderFilters(area=str(scheme.area_id)), base=services)
+
+
 def provider_comparison(*, scheme, sort: str = "price", today=None) -> list[ComparedProvider]:
     """The comparison page: each approved provider with its openings and its published catalogue services that
-    accept vouchers (each with its schedules). Three queries whatever the number of providers and services."""
+    accept vouchers in the scheme's category and area (`scheme_services`), each with its schedules. The same
+    number of queries whatever the number of providers and services."""
     today = today or timezone.localdate()
-    services = (
-        Service.objects.public()
-        .filter(accepts_vouchers=True)
-        .prefetch_related(
-            Prefetch("schedules", queryset=Schedule.objects.order_by("kind", "dtstart", "opens_at", "id"))
+    accreditations = list(providers_for_comparison(scheme=scheme, sort=sort))
+    if accreditations:
+        services = (
+            scheme_services(scheme=scheme)
+            .prefetch_related(
+                Prefetch("schedules", queryset=Schedule.objects.order_by("kind", "dtstart", "opens_at", "id"))
+            )
+            .order_by("sort_name", "id")
         )
-        .order_by("sort_name", "id")
-    )
-    accreditations = providers_for_comparison(scheme=scheme, sort=sort).prefetch_related(
-        Prefetch("organisation__catalogue_services", queryset=services, to_attr="voucher_services")
-    )
+        prefetch_related_objects(
+            accreditations, Prefetch("organisation__catalogue_services", queryset=services, to_attr="voucher_services")
+        )
     return [
         ComparedProvider(
             accreditation=acc,

@@ -25,7 +25,14 @@ def _world():
     world.settlement = run.settlements.get()
     world.open_claim, _created = world.claim(key="open")
     hours = {"rrule": "FREQ=WEEKLY;BYDAY=MO", "dtstart": "2026-01-05", "opens_at": "09:00", "closes_at": "15:00"}
-    make_service(world.accreditation.organisation, name_nb="Hjemmehjelp", accepts_vouchers=True, schedules=[hours])
+    make_service(
+        world.accreditation.organisation,
+        name_nb="Hjemmehjelp",
+        accepts_vouchers=True,
+        schedules=[hours],
+        categories=[world.scheme.category.code],
+        areas=[str(world.scheme.area_id)],
+    )
     return world
 
 

@@ -41,8 +41,15 @@ class SchemeStatus(models.TextChoices):
 
 class VoucherScheme(BaseModel):
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="voucher_schemes")
+    # The catalogue's service category (a term of the taxonomy the finder filters on): the comparison lists only
+    # the providers' services filed under it or a term below it. Null only on schemes made before it was required.
     category = models.ForeignKey(
-        "registry.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="voucher_schemes"
+        "catalogue.TaxonomyTerm",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voucher_schemes",
+        verbose_name=_("service category"),
     )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)

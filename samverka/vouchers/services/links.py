@@ -78,7 +78,9 @@ def choice_link_open(token: str) -> tuple[Voucher, str]:
     except ValueError:
         raise _refused_invalid() from None
     voucher = (
-        Voucher.objects.select_related("scheme__area", "resident", "account", "provider__organisation")
+        Voucher.objects.select_related(
+            "scheme__area", "scheme__category", "resident", "account", "provider__organisation"
+        )
         .filter(pk=voucher_id)
         .first()
     )

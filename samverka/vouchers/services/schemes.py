@@ -90,8 +90,9 @@ def _parse_table(errors: dict, rows) -> list[dict]:
 
 
 def scheme_create(*, actor, area, data: dict) -> VoucherScheme:
-    """data: category (a registry Category), name, kind, currency, valid_from, price_ceiling (major units) and the
-    optional scheme fields; budget (major units) funds the scheme budget at once."""
+    """data: category (the catalogue's service category, a TaxonomyTerm), name, kind, currency, valid_from,
+    price_ceiling (major units) and the optional scheme fields; budget (major units) funds the scheme budget at
+    once."""
     if not permissions.is_voucher_officer(actor, area):
         raise NotFound(_("Not found."))
     errors: dict[str, list[str]] = {}

@@ -12,7 +12,7 @@ from samverka.accounts.tests.factories import (
     make_organisation,
     make_user,
 )
-from samverka.registry.models import Category
+from samverka.catalogue.models import Taxonomy, TaxonomyTerm
 from samverka.registry.tests.factories import area
 from samverka.vouchers import services
 from samverka.vouchers.models import Accreditation
@@ -46,17 +46,28 @@ def officer(area_obj=None, **kwargs):
     return user
 
 
-def social_care() -> Category:
-    """The seeded category (created again if a transactional test flushed the reference data)."""
-    category, _created = Category.objects.get_or_create(
-        code="social-care", defaults={"name": "Social care", "name_en": "Social care"}
-    )
-    return category
+def service_category(code: str = "older-people", name: str = "Older people", parent=None) -> TaxonomyTerm:
+    """A catalogue service category: the seeded one with this code (created again, in the catalogue's taxonomy,
+    if a transactional test flushed the reference data)."""
+    term = TaxonomyTerm.objects.filter(code=code).first()
+    if term is None:
+        taxonomy = (
+            parent.taxonomy
+            if parent is not None
+            else Taxonomy.objects.order_by("created_at").first()
+            or Taxonomy.objects.create(name="Samverka service categories")
+        )
+        term = TaxonomyTerm.objects.create(taxonomy=taxonomy, code=code, name=name, name_en=name, parent=parent)
+    return term
+
+
+def older_people() -> TaxonomyTerm:
+    return service_category("older-people", "Older people")
 
 
 def scheme(actor, area_obj=None, **overrides):
     data = {
-        "category": social_care(),
+        "category": older_people(),
         "name": "Home help voucher",
         "kind": "unit_voucher",
         "unit": "hour",

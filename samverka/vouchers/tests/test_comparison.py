@@ -10,9 +10,12 @@ from django.urls import reverse
 
 from samverka.accounts.tests.factories import grant_organisation_role, make_user, plain_login, staff_login
 from samverka.audit.models import AuditEvent
-from samverka.catalogue.tests.factories import make_service
+from samverka.catalogue.services.locations import location_create
+from samverka.catalogue.tests.factories import make_service, platform_admin
+from samverka.registry.tests.factories import area
+from samverka.vouchers.models import VoucherScheme
 
-from .factories import World, provider
+from .factories import World, provider, service_category
 
 pytestmark = pytest.mark.django_db
 HOURS = {
@@ -25,7 +28,15 @@ HOURS = {
 
 
 def _voucher_service(accreditation, name="Hjemmehjelp", **overrides):
-    data = {"name_nb": name, "accepts_vouchers": True, "schedules": [HOURS]}
+    """A published service of the provider that accepts vouchers, in the scheme's category and area."""
+    scheme = accreditation.scheme
+    data = {
+        "name_nb": name,
+        "accepts_vouchers": True,
+        "schedules": [HOURS],
+        "categories": [scheme.category.code],
+        "areas": [str(scheme.area_id)],
+    }
     data.update(overrides)
     return make_service(accreditation.organisation, **data)
 
@@ -71,6 +82,55 @@ def test_a_provider_taking_clients_from_a_later_date_or_not_at_all_says_so(clien
     assert rows["Full"]["takes_new_clients_now"] is False and rows["Full"]["takes_new_clients"] is False
 
 
+def _listed(client, scheme) -> tuple[str, list[str]]:
+    """The comparison page's HTML and the names of the services the API lists for the scheme's providers."""
+    html = client.get(reverse("vouchers:compare", args=[scheme.pk])).content.decode()
+    rows = client.get(f"/api/v1/vouchers/schemes/{scheme.pk}/providers").json()
+    return html, sorted(s["name"] for row in rows for s in row["services"])
+
+
+def test_comparison_lists_only_services_in_the_schemes_category_or_a_category_below_it(client):
+    world = World()
+    below = service_category("home-help-older", "Home help for older people", parent=world.scheme.category)
+    _voucher_service(world.accreditation, name="Eldre")
+    _voucher_service(world.accreditation, name="Praktisk hjelp", categories=[below.code])
+    _voucher_service(world.accreditation, name="Leksehjelp", categories=["children-youth"])
+    _voucher_service(world.accreditation, name="Uten kategori", categories=[])
+    html, names = _listed(client, world.scheme)
+    assert names == ["Eldre", "Praktisk hjelp"]
+    assert "Leksehjelp" not in html and "Uten kategori" not in html and "Praktisk hjelp" in html
+    assert "services in Older people that serve Bærum and accept vouchers" in html
+
+
+def test_comparison_lists_only_services_serving_the_schemes_area_an_area_above_it_or_at_a_place_in_it(client):
+    world = World()
+    akershus, oslo = area("NO", "32", "county"), area("NO", "0301")
+    _voucher_service(world.accreditation, name="I Bærum")
+    _voucher_service(world.accreditation, name="I Akershus", areas=[str(akershus.pk)])
+    _voucher_service(world.accreditation, name="I Oslo", areas=[str(oslo.pk)])
+    _voucher_service(world.accreditation, name="Ingen steder", areas=[])
+    org = world.accreditation.organisation
+    place = location_create(
+        actor=platform_admin(), organisation=org, data={"name": "Huset", "municipality": str(world.scheme.area_id)}
+    )
+    _voucher_service(world.accreditation, name="På et sted i Bærum", areas=[], locations=[str(place.pk)])
+    html, names = _listed(client, world.scheme)
+    assert names == ["I Akershus", "I Bærum", "På et sted i Bærum"]
+    assert "I Oslo" not in html and "Ingen steder" not in html
+
+
+def test_a_scheme_without_a_category_lists_the_voucher_services_serving_its_area_in_any_category(client):
+    world = World()
+    VoucherScheme.objects.filter(pk=world.scheme.pk).update(category=None)
+    _voucher_service(world.accreditation, name="Eldre")
+    _voucher_service(world.accreditation, name="Leksehjelp", categories=["children-youth"])
+    _voucher_service(world.accreditation, name="I Oslo", areas=[str(area("NO", "0301").pk)])
+    world.scheme.refresh_from_db()
+    html, names = _listed(client, world.scheme)
+    assert names == ["Eldre", "Leksehjelp"]
+    assert "that serve" not in html
+
+
 def _count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
@@ -87,6 +147,7 @@ def test_comparison_query_count_does_not_grow_with_providers_or_services(client)
         acc, _admin = provider(world.officer, world.scheme, name=f"Leverandør {i}")
         _voucher_service(acc, name=f"Tjeneste {i}a")
         _voucher_service(acc, name=f"Tjeneste {i}b", schedules=[HOURS, {**HOURS, "rrule": "FREQ=WEEKLY;BYDAY=FR"}])
+        _voucher_service(acc, name=f"Tjeneste {i}c", categories=["children-youth"])
     assert _count_queries(client, page) == one_page
     assert _count_queries(client, api) == one_api
 

@@ -11,7 +11,7 @@ from samverka.accounts.tests.factories import plain_login, staff_login
 from samverka.audit.models import AccessEvent
 from samverka.vouchers import services
 
-from .factories import World, resident, social_care, voucher
+from .factories import World, older_people, resident, voucher
 
 pytestmark = pytest.mark.django_db
 LAST_MONTH = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
@@ -72,7 +72,7 @@ def test_lists_sort_both_ways_and_ignore_unknown_sorts(client):
         actor=world.officer,
         area=world.scheme.area,
         data={
-            "category": social_care(),
+            "category": older_people(),
             "name": "Alpha scheme",
             "kind": "fixed_voucher",
             "currency": "NOK",

@@ -17,7 +17,7 @@ from samverka.audit.models import AccessEvent, AuditEvent
 from samverka.vouchers import services
 from samverka.vouchers.models import Accreditation, LedgerEntry, Voucher, VoucherScheme
 
-from .factories import World, baerum, officer, provider, social_care
+from .factories import World, baerum, officer, older_people, provider
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -47,7 +47,7 @@ def test_officer_creates_a_scheme_on_the_page(client):
         reverse("vouchers:scheme_create"),
         {
             "area": str(baerum().pk),
-            "category": str(social_care().pk),
+            "category": "older-people",
             "name": "Ledsager",
             "kind": "unit_voucher",
             "unit": "hour",
@@ -61,7 +61,7 @@ def test_officer_creates_a_scheme_on_the_page(client):
     )
     scheme = VoucherScheme.objects.get(name="Ledsager")
     assert response.status_code == 302 and response["Location"] == reverse("vouchers:scheme_detail", args=[scheme.pk])
-    assert scheme.area == baerum() and scheme.price_ceiling_minor == 500_00 and scheme.category == social_care()
+    assert scheme.area == baerum() and scheme.price_ceiling_minor == 500_00 and scheme.category == older_people()
     assert AuditEvent.objects.filter(object_id=str(scheme.pk)).exists()
 
 

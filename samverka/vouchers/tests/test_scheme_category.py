@@ -1,5 +1,5 @@
-"""A new scheme belongs to a service category (required on the page, in the API and in the service); schemes made
-before without one keep working."""
+"""A new scheme belongs to a service category of the catalogue (required on the page, in the API and in the service);
+schemes made before without one keep working."""
 
 import datetime
 
@@ -11,7 +11,7 @@ from samverka.core.errors import ValidationError
 from samverka.vouchers import services
 from samverka.vouchers.models import VoucherScheme
 
-from .factories import World, baerum, officer, social_care
+from .factories import World, baerum, officer, older_people
 
 pytestmark = pytest.mark.django_db
 FORM = {
@@ -46,14 +46,15 @@ def test_the_service_refuses_a_scheme_without_a_category():
 
 
 def _api(client, **changes):
-    body = {**FORM, "criteria": ["Training"], "area_id": str(baerum().pk), "category": "social-care", **changes}
+    body = {**FORM, "criteria": ["Training"], "area_id": str(baerum().pk), "category": "older-people", **changes}
     return client.post("/api/v1/vouchers/schemes", body, content_type="application/json")
 
 
 def test_the_api_creates_a_scheme_in_a_category_and_refuses_one_without_or_with_an_unknown_one(client):
     user = officer()
     staff_login(client, user)
-    for missing in ({"category": ""}, {"category": "no-such-thing"}):
+    # "social-care" is a registry field of work, not a catalogue service category.
+    for missing in ({"category": ""}, {"category": "no-such-thing"}, {"category": "social-care"}):
         response = _api(client, **missing)
         assert response.status_code == 422 and "category" in response.json()["errors"], response.json()
     body = {**FORM, "criteria": ["Training"], "area_id": str(baerum().pk)}
@@ -62,9 +63,9 @@ def test_the_api_creates_a_scheme_in_a_category_and_refuses_one_without_or_with_
     assert not VoucherScheme.objects.filter(name="Ledsager").exists()
     created = _api(client)
     assert created.status_code == 201, created.json()
-    assert created.json()["category"] == "social-care"
+    assert created.json()["category"] == "older-people"
     scheme = VoucherScheme.objects.get(name="Ledsager")
-    assert scheme.category == social_care() and scheme.area == baerum()
+    assert scheme.category == older_people() and scheme.area == baerum()
 
 
 def test_the_api_answers_404_for_an_area_the_officer_does_not_run(client):
@@ -86,3 +87,19 @@ def test_a_scheme_made_before_without_a_category_keeps_working(client):
     assert client.get(reverse("vouchers:compare", args=[world.scheme.pk])).status_code == 200
     schemes = client.get("/api/v1/vouchers/schemes").json()
     assert [s["category"] for s in schemes if s["id"] == str(world.scheme.pk)] == [None]
+
+
+def test_the_migration_maps_a_registry_category_onto_the_catalogue_term_of_the_same_code_or_name_else_none():
+    import importlib
+
+    from samverka.catalogue.models import TaxonomyTerm
+    from samverka.registry.models import Category
+
+    mapping = importlib.import_module("samverka.vouchers.migrations.0012_scheme_service_category_data")
+    terms = list(TaxonomyTerm.objects.all())
+    mapped = {c.code: getattr(mapping._match(c, terms), "code", None) for c in Category.objects.all()}
+    assert mapped["mental-health"] == "mental-health" and mapped["housing"] == "housing"
+    assert mapped["elderly"] == "older-people"  # by the English name, "Older people"
+    assert mapped["social-care"] is None and mapped["sport"] is None
+    categories = list(Category.objects.all())
+    assert mapping._match(TaxonomyTerm.objects.get(code="older-people"), categories).code == "elderly"
