@@ -32,6 +32,11 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(path__startswith=area.path)
 
 
+# A path segment is an area's UUID in hex and a slash: a fixed width, so the ancestor of depth k of an area is the
+# area whose path is the first k + 1 segments of its path (registry.facets looks ancestors up that way).
+PATH_SEGMENT_LENGTH = 33
+
+
 class Area(ClearsReferenceCache, BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
@@ -77,7 +82,7 @@ class Area(ClearsReferenceCache, BaseModel):
 
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent is not None else "/"
-        return f"{prefix}{self.pk.hex if hasattr(self.pk, 'hex') else self.pk}/"
+        return f"{prefix}{self.pk.hex}/"
 
     def save(self, *args, **kwargs):
         self.path = self.compute_path()
