@@ -58,11 +58,12 @@ def decimal_field(errors: dict, field: str, value, *, required: bool = True, pla
     if not number.is_finite() or number <= 0:
         errors.setdefault(field, []).append(_("Enter a number above zero."))
         return None
-    if number != number.quantize(Decimal(1).scaleb(-places)):
-        errors.setdefault(field, []).append(_("Use at most two decimals."))
-        return None
+    # The size first: quantize cannot represent numbers with more digits than the decimal context holds.
     if number >= Decimal(10) ** 8:
         errors.setdefault(field, []).append(_("The number is too large."))
+        return None
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        errors.setdefault(field, []).append(_("Use at most two decimals."))
         return None
     return number
 
