@@ -235,11 +235,11 @@ def _states_the_demo_lacks(akershus, coordinator, ngo_admin) -> dict[str, str]:
     )
     for action in ("open", "close", "publish_report"):
         hearing = hearings.hearing_transition(actor=coordinator, hearing=hearing, action=action, summary="Oppsummert.")
-    meeting = Meeting.objects.filter(forum__area=akershus).order_by("starts_at").first()
+    meeting = Meeting.objects.filter(forum__area=akershus).earliest("starts_at")
     attachment = dialogue.attachment_add(
         actor=coordinator, meeting=meeting, upload=SimpleUploadedFile("referat.pdf", PDF, "application/pdf")
     )
-    org = ngo_admin.organisation_roles.filter(role="admin").first().organisation
+    org = ngo_admin.organisation_roles.filter(role="admin").earliest("pk").organisation
     agreement = agreements.agreement_create(
         actor=coordinator,
         area=baerum,
@@ -257,7 +257,7 @@ def _states_the_demo_lacks(akershus, coordinator, ngo_admin) -> dict[str, str]:
     agreements.signatory_add(actor=coordinator, party=org_party, user=ngo_admin, position="Styreleder")
     for action in ("open_consultation", "agree", "start_signing"):
         agreement = agreements.agreement_transition(actor=coordinator, agreement=agreement, action=action)
-    scheme = VoucherScheme.objects.filter(area=baerum).order_by("created_at").first()
+    scheme = VoucherScheme.objects.filter(area=baerum).earliest("created_at")
     applicant_org = make_organisation("Matrisens leverandør", areas=[baerum])
     applicant = make_user("matrix.applicant@samverka.example")
     grant_organisation_role(applicant, applicant_org, "admin")
@@ -270,7 +270,7 @@ def _states_the_demo_lacks(akershus, coordinator, ngo_admin) -> dict[str, str]:
     )
     document = AccreditationDocument.objects.get(accreditation=accreditation)
     officer = User.objects.get(email="officer.akershus@samverka.example")
-    voucher = Voucher.objects.filter(scheme=scheme, status=VoucherStatus.ACTIVE).order_by("-created_at").first()
+    voucher = Voucher.objects.filter(scheme=scheme, status=VoucherStatus.ACTIVE).latest("created_at")
     token, _expires = vouchers.choice_link_create(actor=officer, voucher=voucher)
     return {
         "dialogue:hearing_report": reverse("dialogue:hearing_report", args=[hearing.pk]),
