@@ -44,9 +44,15 @@ def forum_list(*, actor) -> QuerySet:
     )
 
 
-def _denied(actor, obj, area_id) -> Http404:
-    audit_record(actor=actor, action="access.denied", obj=obj, area_id=area_id, changes={"purpose": "view"})
+def _denied(actor, obj, area_id, purpose: str = "view") -> Http404:
+    audit_record(actor=actor, action="access.denied", obj=obj, area_id=area_id, changes={"purpose": purpose})
     return Http404()
+
+
+def write_refused(actor, obj, area_id) -> Http404:
+    """A form on a page the actor may read but not act on (a public forum's management forms, say): audited like a
+    cross-area read, answered 404. The caller raises what this returns."""
+    return _denied(actor, obj, area_id, purpose="manage")
 
 
 def forum_get(*, actor, pk, manage: bool = False) -> Forum:

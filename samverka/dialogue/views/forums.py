@@ -75,6 +75,8 @@ def forum_detail(request: HttpRequest, pk):
     status = 200
     if request.method == "POST":
         form = {"meeting": meeting_form, "member": member_form}.get(kind)
+        if form is None and kind in ("meeting", "member") and request.user.is_authenticated:
+            raise selectors.write_refused(request.user, forum, forum.area_id)
         if form is None:
             raise Http404
         if form.is_valid():

@@ -17,6 +17,9 @@ from ..models import Minutes
 from .common import add_errors, error_page, organisations_in, user_by_email
 from .forums import _ics_response
 
+# The forms a meeting page may post ("invite" has no fields); a known one the user may not send is audited.
+MEETING_FORMS = ("agenda", "attachment", "minutes", "decision", "action", "invite")
+
 
 def _forms(request, meeting, can_manage, can_propose, kind):
     post = request.POST if request.method == "POST" else None
@@ -100,11 +103,11 @@ def meeting_detail(request: HttpRequest, pk):
     forms = _forms(request, meeting, can_manage, can_propose, kind)
     status = 200
     if request.method == "POST":
-        if (
-            not request.user.is_authenticated
-            or (kind != "invite" and forms.get(kind) is None)
-            or (kind == "invite" and not can_manage)
-        ):
+        if not request.user.is_authenticated:
+            raise Http404
+        if kind in MEETING_FORMS and (forms.get(kind) is None if kind != "invite" else not can_manage):
+            raise selectors.write_refused(request.user, meeting, forum.area_id)
+        if kind != "invite" and forms.get(kind) is None:
             raise Http404
         form = forms.get(kind)
         if form is None or form.is_valid():
@@ -159,6 +162,8 @@ def action_detail(request: HttpRequest, pk):
     can_update = request.user.is_authenticated and permissions.can_update_action(request.user, action)
     form = ActionStatusForm(request.POST or None, initial={"status": action.status}) if can_update else None
     if request.method == "POST":
+        if form is None and request.user.is_authenticated:
+            raise selectors.write_refused(request.user, action, action.forum.area_id)
         if form is None:
             raise Http404
         if form.is_valid():

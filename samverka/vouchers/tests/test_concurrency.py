@@ -14,6 +14,15 @@ from samverka.vouchers.selectors import reconciliation
 from .factories import World, provider, resident, voucher
 from .factories import scheme as make_scheme
 
+
+def _run_together(threads: list[threading.Thread]) -> None:
+    """Start every thread, then wait for all: they race for the same rows."""
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 THREADS = 12
@@ -66,11 +75,7 @@ def test_concurrent_claims_never_overspend_and_none_are_lost():
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_together([threading.Thread(target=worker, args=(n,)) for n in range(THREADS)])
     assert not errors, errors
     assert len(accepted) + len(refused) == THREADS * CLAIMS_PER_THREAD
     assert Claim.objects.count() == len(accepted) == 3 * 7  # every voucher used up exactly, none overspent
@@ -122,12 +127,8 @@ def test_a_settlement_run_amid_concurrent_claims_pays_exactly_the_claims_it_coun
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=claimant, args=(n,)) for n in range(THREADS)]
-    threads.append(threading.Thread(target=settler))
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    claimants = [threading.Thread(target=claimant, args=(n,)) for n in range(THREADS)]
+    _run_together([*claimants, threading.Thread(target=settler)])
     assert not errors, errors
     (run,) = runs
     claims = list(Claim.objects.filter(voucher__scheme=world.scheme))
@@ -176,11 +177,7 @@ def test_concurrent_claims_cannot_together_exceed_a_periods_amount():
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _run_together([threading.Thread(target=worker, args=(n,)) for n in range(THREADS)])
     assert not errors, errors
     assert len(accepted) == 3 and len(refused) == THREADS - 3
     assert Claim.objects.filter(voucher=budget).count() == 3
