@@ -56,6 +56,8 @@ class Command(BaseCommand):
             if bar is not None:
                 bar.total = total
                 bar.update(done - bar.n)
+                if done >= total:
+                    bar.refresh()  # draw the finished bar even when the import was quicker than tqdm's redraw interval
 
         try:
             result = organisations_import(
