@@ -20,7 +20,7 @@ class RequestContextMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.trust_incoming = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0)) > 0
+        self.trust_incoming = settings.TRUSTED_PROXY_COUNT > 0
 
     def __call__(self, request):
         started = time.perf_counter()

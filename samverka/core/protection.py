@@ -33,7 +33,7 @@ class ClientRequestMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.trusted_proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+        self.trusted_proxies = settings.TRUSTED_PROXY_COUNT
 
     def __call__(self, request):
         if request.method not in SERVED_METHODS:

@@ -107,12 +107,12 @@ def category_with_terms_below(term_id) -> list:
     for pk, parent in TaxonomyTerm.objects.filter(taxonomy__terms__id=term_id).values_list("id", "parent_id"):
         children.setdefault(parent, []).append(pk)
     found: set = set()
-    todo = [term_id]
-    while todo:
-        pk = todo.pop()
+    pending = [term_id]
+    while pending:
+        pk = pending.pop()
         if pk not in found:
             found.add(pk)
-            todo.extend(children.get(pk, []))
+            pending.extend(children.get(pk, []))
     return list(found)
 
 

@@ -74,8 +74,9 @@ def forum_detail(request: HttpRequest, pk):
     )
     status = 200
     if request.method == "POST":
-        form = {"meeting": meeting_form, "member": member_form}.get(kind)
-        if form is None and kind in ("meeting", "member") and request.user.is_authenticated:
+        forms_by_kind = {"meeting": meeting_form, "member": member_form}
+        form = forms_by_kind.get(kind)
+        if form is None and kind in forms_by_kind and request.user.is_authenticated:
             raise selectors.write_refused(request.user, forum, forum.area_id)
         if form is None:
             raise Http404

@@ -84,7 +84,6 @@ def choice_link_create(request: HttpRequest, pk):
     if not view.as_officer:
         return render(request, "404.html", status=404)
     context = {"voucher": view.voucher, "days": LINK_VALID.days, "link": None, "expires": None}
-    status = 200
     if request.method == "POST":
         try:
             token, expires = services.choice_link_create(actor=request.user, voucher=view.voucher)
@@ -93,4 +92,4 @@ def choice_link_create(request: HttpRequest, pk):
             return redirect("vouchers:voucher_detail", pk=pk)
         context["link"] = request.build_absolute_uri(reverse("vouchers:resident_choose", args=[token]))
         context["expires"] = expires
-    return render(request, "vouchers/choice_link.html", context, status=status)
+    return render(request, "vouchers/choice_link.html", context)

@@ -14,6 +14,7 @@ from samverka.registry.models import Organisation
 
 from .. import permissions, selectors, services
 from ..forms import ApplyForm, OpeningsForm
+from ..services.schemes import OPENINGS_FIELDS
 from .common import add_service_errors, not_found_as_404, query_without_page
 
 
@@ -78,7 +79,7 @@ def accreditation_apply(request: HttpRequest, pk):
 def accreditation_openings(request: HttpRequest, pk):
     """The provider's openings on a scheme's comparison page (its organisation admins)."""
     acc = selectors.accreditation_get_for_openings(actor=request.user, pk=pk)
-    initial = {f: getattr(acc, f) for f in ("takes_new_clients", "new_clients_from", "openings_note")}
+    initial = {f: getattr(acc, f) for f in OPENINGS_FIELDS}
     form = OpeningsForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
