@@ -280,9 +280,7 @@ def claims_and_floor_through_api(world: World, n: int, threads: int, rounds: int
             "floor_per_second": [f["per_second"] for f in floors],
             "api_per_second": [c["per_second"] for c in claims],
             "ratios": [round(r, 3) for r in ratios],
-            "best_of_each_ratio": round(
-                max(c["per_second"] for c in claims) / max(f["per_second"] for f in floors), 3
-            ),
+            "best_of_each_ratio": round(max(c["per_second"] for c in claims) / max(f["per_second"] for f in floors), 3),
         },
         "statements_per_request": counts,
         "ratio": round(ratios[median], 3),
