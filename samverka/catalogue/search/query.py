@@ -11,6 +11,7 @@ holds every group match — the finder's first tier of relevance.
 `match_sql()` returns a sub-select of (service_id, rank) over every match (for narrowing by other querysets).
 """
 
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -172,16 +173,54 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             params += params_where
             rank_sql = " + ".join(ranks)
         facet_conditions, facet_params = _pg_facets(facets)
-        where += facet_conditions
-        params += facet_params
+        columns = f"service_id, {', '.join(text.LANGUAGES)}"
+        if where and facet_conditions and _facets_are_narrow(cursor, facet_conditions, facet_params):
+            # The filters keep few services: read those (the facet index) and test the words on each, instead of
+            # letting the planner AND the facet bitmap with the bitmap of every service holding a common stem
+            # (hundreds of thousands of rows at national scale). OFFSET 0 keeps the filtered rows a subquery of
+            # their own.
+            source = f"(SELECT {columns} FROM {TSV_TABLE} WHERE {' AND '.join(facet_conditions)} OFFSET 0) f"  # noqa: S608  # nosec B608 (constants and placeholders only)
+            params = [*facet_params, *params]
+        else:
+            source = TSV_TABLE
+            where += facet_conditions
+            params += facet_params
         condition = " AND ".join(where) or "TRUE"
         # Rank only the rows kept: the inner query stops at `limit` matches.
         sql = (
             f"SELECT m.service_id::text, {rank_sql} FROM ("  # noqa: S608  # nosec B608 (constants and placeholders only)
-            f"SELECT service_id, {', '.join(text.LANGUAGES)} FROM {TSV_TABLE} WHERE {condition} LIMIT %s) m"
+            f"SELECT {columns} FROM {source} WHERE {condition} LIMIT %s) m"
         )
         cursor.execute(sql, [*rank_params, *params, limit])
         return [Candidate(sid, float(score)) for sid, score in cursor.fetchall()]
+
+
+# Filters that keep fewer services than this are read first and the words tested on each (PostgreSQL).
+NARROW_FACETS = 20_000
+# How long a count of the services behind a set of filters is trusted (they change with publishing, slowly).
+NARROW_TTL_S = 300.0
+_narrow: dict[tuple, tuple[float, bool]] = {}
+NARROW_MEMO_SIZE = 2_000
+
+
+def _facets_are_narrow(cursor, conditions: list[str], params: list) -> bool:
+    """Whether fewer than NARROW_FACETS indexed services have these filters: counted up to that bound (one facet
+    index scan), remembered per filter set for a few minutes so a search's two queries and the next pages count
+    once."""
+    key = (tuple(conditions), tuple(tuple(p) if isinstance(p, list) else p for p in params))
+    now = time.monotonic()
+    known = _narrow.get(key)
+    if known is not None and now - known[0] < NARROW_TTL_S:
+        return known[1]
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {TSV_TABLE} WHERE {' AND '.join(conditions)} LIMIT %s) f",  # noqa: S608  # nosec B608 (constants and placeholders only)
+        [*params, NARROW_FACETS],
+    )
+    narrow = cursor.fetchone()[0] < NARROW_FACETS
+    if len(_narrow) >= NARROW_MEMO_SIZE:
+        _narrow.clear()
+    _narrow[key] = (now, narrow)
+    return narrow
 
 
 # BM25's term-frequency saturation and length normalisation (the usual constants).

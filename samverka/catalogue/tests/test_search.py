@@ -5,6 +5,7 @@ import pytest
 from samverka.catalogue.finder import FinderFilters, find_services, search_ids
 from samverka.catalogue.models import SearchWord
 from samverka.catalogue.search import index
+from samverka.catalogue.search import query as search_query
 from samverka.catalogue.search.index import rebuild
 from samverka.catalogue.search.text import highlight, within_one_edit
 
@@ -126,8 +127,13 @@ def test_postgres_index_holds_a_tsvector_per_language(corpus):
         ({"target_group": "adults"}, False),
     ],
 )
-def test_filters_narrow_a_search_inside_the_index(params, hit):
+@pytest.mark.parametrize("narrow_below", [0, 10**9], ids=["words-and-filters-together", "filtered-rows-first"])
+def test_filters_narrow_a_search_inside_the_index(params, hit, narrow_below, monkeypatch):
     from samverka.registry.tests.factories import OrganisationFactory, area
+
+    # Both PostgreSQL plans (search_query._facets_are_narrow) give the same hits; SQLite has one plan.
+    monkeypatch.setattr(search_query, "NARROW_FACETS", narrow_below)
+    monkeypatch.setattr(search_query, "_narrow", {})
 
     org = OrganisationFactory(home_area=area("NO", "3201"), name="Lag F")
     service = make_service(
@@ -231,3 +237,26 @@ def test_sort_by_recently_updated_puts_the_last_edited_service_first():
         items = find_services(FinderFilters.from_mapping({"q": query, "sort": "updated"})).page.items
         ids = [s.pk for s in items if s.pk in (first.pk, second.pk)]
         assert ids == [first.pk, second.pk], query
+
+
+@pytest.mark.postgres
+def test_on_postgres_a_search_with_few_filtered_services_reads_them_first_and_counts_once(monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search_query, "_narrow", {})
+    kept = make_service(name_nb="Sorggruppe", summary_nb="Samtaler om sorg.", categories=["grief"])
+    make_service(name_nb="Sorg og mat", summary_nb="Samtaler om sorg.", categories=["peer-support"])
+
+    def grief(q):
+        return [s.pk for s in find_services(FinderFilters(q=q, category="grief")).page.items]
+
+    with CaptureQueriesContext(connection) as first:
+        assert grief("sorg") == [kept.pk]
+    with CaptureQueriesContext(connection) as again:
+        assert grief("sorg") == [kept.pk]
+    sql = [q["sql"] for q in first.captured_queries]
+    assert any("OFFSET 0" in q for q in sql)  # the filtered rows first
+    counts = [q for q in sql if q.startswith("SELECT count(*)")]
+    assert len(counts) == 1  # the filter set counted once for both tiers of the search
+    assert not [q for q in again.captured_queries if q["sql"].startswith("SELECT count(*)")]  # and remembered
