@@ -1,7 +1,9 @@
 """Demo services for the registry's demo organisations (Akershus, Värmland, Pirkanmaa), with places and schedules.
 
-Idempotent: a service is matched by its organisation and name; a second run creates nothing. Written through
-the service functions by the demo platform admin, so they are audited and indexed like any other edit.
+Idempotent: a service is matched by its organisation and name; a second run creates nothing. A service that
+already exists has the fields in `KEPT_UP_TO_DATE` brought up to date (so an older demo database gets, say, the
+voucher flag the vouchers demo's comparison page relies on); a run that finds them equal changes nothing. Written
+through the service functions by the demo platform admin, so they are audited and indexed like any other edit.
 """
 
 from django.db import transaction
@@ -14,6 +16,8 @@ from . import services
 from .models import Location, Service
 
 ADMIN_EMAIL = "admin@samverka.example"
+# Fields of an existing demo service that a later run brings in line with its spec (absent from a spec: the default).
+KEPT_UP_TO_DATE = ("accepts_vouchers",)
 
 # organisation name, place (name, street, postal code, city, municipality code, lat, lon, accessibility), services
 DEMO: list[tuple[str, tuple[str, ...], list[dict]]] = [
@@ -42,6 +46,8 @@ DEMO: list[tuple[str, tuple[str, ...], list[dict]]] = [
                 "languages": ["nb", "en"],
                 "min_age": 67,
                 "status": "active",
+                # Paid with the vouchers demo's home-help vouchers in Bærum (its category is "older-people").
+                "accepts_vouchers": True,
                 "schedules": [
                     {
                         "kind": "session",
@@ -234,11 +240,21 @@ def _location(actor, org, spec) -> Location:
     )
 
 
+def _bring_up_to_date(actor, service: Service, spec: dict) -> bool:
+    """Update the `KEPT_UP_TO_DATE` fields of an existing demo service that differ from its spec."""
+    defaults = services.empty_state()
+    changes = {f: spec.get(f, defaults[f]) for f in KEPT_UP_TO_DATE if getattr(service, f) != spec.get(f, defaults[f])}
+    if not changes:
+        return False
+    services.service_update(actor=actor, service=service, data=changes)
+    return True
+
+
 def load_demo() -> str:
     actor = User.objects.filter(email=ADMIN_EMAIL, is_superuser=True).first()
     if actor is None:
         return "catalogue: no demo admin (run the registry demo first); nothing loaded"
-    created = 0
+    created = updated = 0
     with transaction.atomic():
         for org_name, place, specs in DEMO:
             org = Organisation.objects.filter(name=org_name).first()
@@ -247,7 +263,9 @@ def load_demo() -> str:
             location = _location(actor, org, place)
             for spec in specs:
                 name_field = next(f for f in ("name_nb", "name_sv", "name_fi", "name_en") if spec.get(f))
-                if Service.objects.filter(organisation=org, **{name_field: spec[name_field]}).exists():
+                existing = Service.objects.filter(organisation=org, **{name_field: spec[name_field]}).first()
+                if existing is not None:
+                    updated += _bring_up_to_date(actor, existing, spec)
                     continue
                 areas = [str(a.pk) for a in org.areas.all()] or ([str(org.home_area_id)] if org.home_area_id else [])
                 services.service_create(
@@ -256,4 +274,4 @@ def load_demo() -> str:
                     data={**spec, "locations": [str(location.pk)], "areas": areas},
                 )
                 created += 1
-    return f"catalogue: {created} services created ({Service.objects.count()} in total)"
+    return f"catalogue: {created} services created, {updated} brought up to date ({Service.objects.count()} in total)"

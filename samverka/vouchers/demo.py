@@ -1,7 +1,9 @@
 """Demo: a home-help voucher scheme in Bærum (Akershus) in NOK, two accredited NGOs, residents, vouchers,
 claims and one settled month. Built on the registry demo's officer and organisations, through the services.
 
-Idempotent: the scheme is matched by name and area; a second run creates nothing.
+Idempotent: the scheme is matched by name and area; a second run creates nothing. Each accredited provider's
+openings (shown on the scheme's public comparison page) are filled in once, by its own admin, when they were never
+set: a run on an older demo database fills them in, a later run (or a provider's own edit) is left alone.
 Identity numbers are fictitious: Norwegian numbers with computed check digits for 1 January 1930.
 """
 
@@ -27,6 +29,11 @@ NGOS = [
     ("Bærum Røde Kors", "ngo.akershus@samverka.example", "420", "nb, en", "Sandvika"),
     ("Asker Frivilligsentral", "ngo2.akershus@samverka.example", "395", "nb, en, ar, so", "Asker sentrum"),
 ]
+# organisation name -> takes new clients, only from the first of next month (else now), note
+OPENINGS = {
+    "Bærum Røde Kors": (True, False, "Ledige plasser onsdager og torsdager."),
+    "Asker Frivilligsentral": (True, True, "Fullt denne måneden; nye brukere fra neste måned."),
+}
 RESIDENTS = [("Astrid Demo", "nb", "12"), ("Jonas Demo", "en", "20"), ("Leila Demo", "nb", "8")]
 
 
@@ -54,6 +61,27 @@ def _provider_user(email: str, organisation, area):
     return user
 
 
+def _fill_in_openings(scheme, baerum) -> int:
+    """Set the openings of the scheme's accredited demo providers that never had them set; the number set."""
+    emails = {name: email for name, email, *_ in NGOS}
+    first_of_next_month = month_start(month_start(timezone.localdate()) + datetime.timedelta(days=31))
+    filled = 0
+    accreditations = Accreditation.objects.filter(
+        scheme=scheme, organisation__name__in=list(OPENINGS), openings_note="", new_clients_from=None
+    ).select_related("organisation", "scheme")
+    for acc in accreditations:
+        takes, from_next_month, note = OPENINGS[acc.organisation.name]
+        start = first_of_next_month if from_next_month else None
+        user = _provider_user(emails[acc.organisation.name], acc.organisation, baerum)
+        services.accreditation_update_openings(
+            actor=user,
+            accreditation=acc,
+            data={"takes_new_clients": takes, "new_clients_from": start, "openings_note": note},
+        )
+        filled += 1
+    return filled
+
+
 def load_demo() -> str:
     officer = User.objects.filter(email__iexact=OFFICER_EMAIL).first()
     baerum = Area.objects.filter(country="NO", kind="municipality", code="3201").first()
@@ -62,8 +90,11 @@ def load_demo() -> str:
     category = TaxonomyTerm.objects.filter(code=CATEGORY_CODE).first()
     if category is None:
         return f"vouchers demo: skipped (the catalogue has no service category {CATEGORY_CODE})"
-    if VoucherScheme.objects.filter(name=SCHEME_NAME, area=baerum).exists():
-        return "vouchers demo: already loaded (1 scheme)"
+    existing = VoucherScheme.objects.filter(name=SCHEME_NAME, area=baerum).first()
+    if existing is not None:
+        with transaction.atomic():
+            filled = _fill_in_openings(existing, baerum)
+        return "vouchers demo: already loaded (1 scheme)" + (f"; openings set for {filled} providers" if filled else "")
     today = timezone.localdate()
     this_month = month_start(today)
     last_month = month_start(this_month - datetime.timedelta(days=1))
@@ -151,6 +182,7 @@ def load_demo() -> str:
                 )
                 claims += 1
         services.settlement_run(actor=officer, scheme=scheme, month=last_month)
+        _fill_in_openings(scheme, baerum)
     approved = Accreditation.objects.filter(scheme=scheme).count()
     return (
         f"vouchers demo: 1 scheme ({SCHEME_NAME}), {approved} accredited providers, {len(RESIDENTS)} residents, "
