@@ -50,6 +50,8 @@ def run_locust(base: str, sessions: dict, *, users: int, duration_s: int, workdi
         SAMVERKA_LOAD_NGO_SESSION=sessions["ngo_session"],
         SAMVERKA_LOAD_OFFICER_SESSION=sessions["officer_session"],
         SAMVERKA_LOAD_NGO_ORGANISATION=sessions["ngo_organisation"],
+        SAMVERKA_LOAD_SESSION_COOKIE=sessions["session_cookie"],
+        SAMVERKA_LOAD_CSRF_COOKIE=sessions["csrf_cookie"],
     )
     subprocess.run(
         [str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", base, "-u", str(users),

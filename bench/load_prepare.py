@@ -1,7 +1,7 @@
 """Prepare a database for the mixed load test: demo data plus sessions for an NGO admin and an officer.
 
 Runs inside Django (`python -m bench.load_prepare`, DATABASE_URL and DJANGO_SETTINGS_MODULE from the caller) and
-prints one JSON line: the two session keys and the data size.
+prints one JSON line: the two session keys, the cookie names and the data size.
 """
 
 import json
@@ -12,6 +12,7 @@ import django
 
 def main() -> None:
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -30,6 +31,9 @@ def main() -> None:
             {
                 "ngo_session": session_for(ngo),
                 "officer_session": session_for(officer, otp_device=device),
+                # Production settings name the cookies "__Host-…"; locust sends the names the server reads.
+                "session_cookie": settings.SESSION_COOKIE_NAME,
+                "csrf_cookie": settings.CSRF_COOKIE_NAME,
                 "ngo_organisation": str(Organisation.objects.filter(roles__user=ngo).values_list("pk", flat=True)[0]),
                 "organisations": Organisation.objects.count(),
                 "database": connection.vendor,

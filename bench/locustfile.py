@@ -3,7 +3,9 @@
 Run headless on loopback only, through bench/load_mixed.py (`make bench`) or tests/load/test_smoke.py. Sessions come
 from the environment (prepared by bench/load_prepare.py): SAMVERKA_LOAD_NGO_SESSION (an organisation admin)
 SAMVERKA_LOAD_OFFICER_SESSION (an officer with a verified MFA device) and
-SAMVERKA_LOAD_NGO_ORGANISATION (the NGO admin's organisation). Request names group URLs by page kind.
+SAMVERKA_LOAD_NGO_ORGANISATION (the NGO admin's organisation), with the cookie names the server's settings use in
+SAMVERKA_LOAD_SESSION_COOKIE and SAMVERKA_LOAD_CSRF_COOKIE ("__Host-sessionid" and "__Host-csrftoken" in production).
+Request names group URLs by page kind.
 """
 
 import os
@@ -14,6 +16,8 @@ from html.parser import HTMLParser
 from locust import HttpUser, between, task
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+SESSION_COOKIE = os.environ.get("SAMVERKA_LOAD_SESSION_COOKIE", "sessionid")
+CSRF_COOKIE = os.environ.get("SAMVERKA_LOAD_CSRF_COOKIE", "csrftoken")
 WORDS = ["hjelp", "eldre", "ungdom", "besøk", "mat", "rus", "psykisk", "stöd", "apu", "vänner"]
 
 
@@ -109,7 +113,7 @@ class NGO(HttpUser):
     wait_time = between(0.2, 0.6)
 
     def on_start(self):
-        self.client.cookies.set("sessionid", os.environ.get("SAMVERKA_LOAD_NGO_SESSION", ""))
+        self.client.cookies.set(SESSION_COOKIE, os.environ.get("SAMVERKA_LOAD_NGO_SESSION", ""))
         self.page = f"/organisations/{os.environ.get('SAMVERKA_LOAD_NGO_ORGANISATION', '')}/"
         home = self.client.get(self.page, name="/organisations/[own]/ (NGO)").text
         self.edit = (_links(home, f"/registry/{UUID}/edit/") or [None])[0]
@@ -127,9 +131,9 @@ class NGO(HttpUser):
         form = _Form()
         form.feed(page.text)
         # Production cookies are Secure; on plain-HTTP loopback hand the CSRF cookie back as a plain one.
-        token = next((c.value for c in self.client.cookies if c.name == "csrftoken"), "")
+        token = next((c.value for c in self.client.cookies if c.name == CSRF_COOKIE), "")
         if token:
-            self.client.cookies.set("csrftoken", token)
+            self.client.cookies.set(CSRF_COOKIE, token)
         with self.client.post(
             self.edit, data=form.fields, name="/registry/[id]/edit/ POST", allow_redirects=False, catch_response=True
         ) as response:
@@ -147,7 +151,7 @@ class Officer(HttpUser):
     wait_time = between(0.2, 0.6)
 
     def on_start(self):
-        self.client.cookies.set("sessionid", os.environ.get("SAMVERKA_LOAD_OFFICER_SESSION", ""))
+        self.client.cookies.set(SESSION_COOKIE, os.environ.get("SAMVERKA_LOAD_OFFICER_SESSION", ""))
         schemes = self.client.get("/vouchers/schemes/", name="/vouchers/schemes/").text
         self.schemes = _links(schemes, f"/vouchers/schemes/{UUID}/")
         residents = self.client.get("/vouchers/residents/", name="/vouchers/residents/").text
@@ -178,9 +182,9 @@ class Officer(HttpUser):
         edit = random.choice(self.residents) + "edit/"
         form = _Form()
         form.feed(self.client.get(edit, name="/vouchers/residents/[id]/edit/ GET").text)
-        token = next((c.value for c in self.client.cookies if c.name == "csrftoken"), "")
+        token = next((c.value for c in self.client.cookies if c.name == CSRF_COOKIE), "")
         if token:
-            self.client.cookies.set("csrftoken", token)
+            self.client.cookies.set(CSRF_COOKIE, token)
         with self.client.post(
             edit,
             data=form.fields,

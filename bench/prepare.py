@@ -1,7 +1,8 @@
 """Prepare the benchmark database: a coordinator for a whole country with a verified session and an API token.
 
 Runs inside Django (`python -m bench.prepare`, with DATABASE_URL and DJANGO_SETTINGS_MODULE from the caller)
-and prints JSON the orchestrator uses: session key, token, the filter (county, category) and the data size.
+and prints JSON the orchestrator uses: session cookie name and key, token, the filter (county, category) and the
+data size.
 """
 
 import json
@@ -13,6 +14,7 @@ import django
 
 def main() -> None:
     django.setup()
+    from django.conf import settings
     from django.db import connection
     from django.db.models import Count
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -50,6 +52,8 @@ def main() -> None:
         json.dumps(
             {
                 "session_key": session_key,
+                # "__Host-sessionid" with production settings: the orchestrator sends the name the server reads.
+                "session_cookie": settings.SESSION_COOKIE_NAME,
                 "token": raw,
                 "county_id": str(county.pk),
                 "county_name": county.name,

@@ -249,6 +249,7 @@ def main() -> None:
     analyze(env)
     samverka(env, "collectstatic", "--noinput", "--verbosity", "0")
     data = prepare(env)
+    session_cookie = data.pop("session_cookie")
     print(
         f"data: {data['organisations']:,} organisations; filter county {data['county_name']}, "
         f"category {data['category']} ({data['rows_matching']:,} matching)",
@@ -280,7 +281,7 @@ def main() -> None:
     )
     try:
         wait_ready(base)
-        session = {"Cookie": f"sessionid={data['session_key']}"}
+        session = {"Cookie": f"{session_cookie}={data['session_key']}"}
         token = {"Authorization": f"Bearer {data['token']}"}
         query = urlencode({"area": data["county_id"], "category": data["category"]})
         list_path = f"/registry/?{query}"

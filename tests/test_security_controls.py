@@ -86,3 +86,75 @@ def test_demo_data_is_refused_with_production_settings(tmp_path):
     assert result.returncode != 0
     assert "Refusing to load demo data with production settings" in result.stderr
     assert "Demo logins" not in result.stdout
+
+
+def test_production_cookie_names_have_the_host_prefix_and_the_api_is_not_redirected():
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.LANGUAGE_COOKIE_NAME, s.SESSION_COOKIE_PATH, "
+        "s.CSRF_COOKIE_PATH, s.LANGUAGE_COOKIE_PATH, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN, "
+        "s.LANGUAGE_COOKIE_DOMAIN, s.LANGUAGE_COOKIE_SECURE, s.SECURE_REDIRECT_EXEMPT]))"
+    )
+    from .helpers import run_python
+
+    result = run_python(code, env=prod_env())
+    assert result.returncode == 0, result.stderr
+    names, paths, domains, (language_secure, exempt) = (lambda v: (v[:3], v[3:6], v[6:9], v[9:]))(
+        __import__("json").loads(result.stdout)
+    )
+    assert names == ["__Host-sessionid", "__Host-csrftoken", "__Host-samverka_language"]
+    # What the browser demands of a __Host- cookie: Secure (above), Path=/ and no Domain.
+    assert paths == ["/", "/", "/"] and domains == [None, None, None] and language_secure
+    assert exempt == [r"^api/"]
+
+
+HOST_COOKIES = {
+    "SESSION_COOKIE_NAME": "__Host-sessionid",
+    "CSRF_COOKIE_NAME": "__Host-csrftoken",
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+}
+
+
+def test_login_over_https_sets_host_prefixed_cookies_that_the_app_reads_back(settings):
+    from samverka.accounts.tests.factories import PASSWORD, make_user
+
+    for name, value in HOST_COOKIES.items():
+        setattr(settings, name, value)
+    user = make_user()
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("accounts:login"), secure=True)
+    csrf = page.cookies["__Host-csrftoken"]
+    assert csrf["secure"] and csrf["path"] == "/" and not csrf["domain"]
+    token = page.context["csrf_token"]
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        secure=True, headers={"Origin": "https://testserver"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    session = response.cookies["__Host-sessionid"]
+    assert session["secure"] and session["httponly"] and session["path"] == "/" and not session["domain"]
+    assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
+    assert client.get("/accounts/", secure=True).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/areas/", "/api/hsds/services/"])
+def test_plain_http_to_the_api_is_refused_with_json_not_redirected(client, settings, path):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_REDIRECT_EXEMPT = [r"^api/"]
+    for method in (client.get, client.post):
+        response = method(path)
+        assert response.status_code == 403, (path, response.status_code)
+        assert response["Content-Type"].startswith("application/json")
+        assert "HTTPS required" in response.json()["detail"]
+        assert "Location" not in response
+    assert client.get(path, secure=True).status_code != 403
+
+
+def test_plain_http_to_a_page_is_still_redirected_and_nothing_is_refused_without_the_redirect(client, settings):
+    settings.SECURE_REDIRECT_EXEMPT = [r"^api/"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get(reverse("areas:list"))
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    settings.SECURE_SSL_REDIRECT = False
+    assert client.get("/api/v1/openapi.json").status_code == 200

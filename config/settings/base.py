@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # After SecurityMiddleware, which redirects pages to HTTPS but not the API (SECURE_REDIRECT_EXEMPT in prod).
+    "samverka.core.https.ApiHttpsRequiredMiddleware",
     "samverka.core.protection.ClientRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samverka.core.middleware.RequestContextMiddleware",
@@ -121,6 +123,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The service's name and the registry's place names (docs/security.md, "Passwords"); the same minimum length.
+    {"NAME": "samverka.accounts.passwords.ContextWordsValidator", "OPTIONS": {"min_remaining": 10}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"

@@ -14,6 +14,9 @@ if len(SECRET_KEY) < 50:
 
 DEMO_DATA_ALLOWED = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Pages are redirected to HTTPS; the API is not (a client would resend its token and body in the clear): a plain
+# HTTP call to /api/ is refused with a JSON 403 by samverka.core.https.ApiHttpsRequiredMiddleware.
+SECURE_REDIRECT_EXEMPT = [r"^api/"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -21,6 +24,12 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+# The __Host- prefix makes the browser refuse these cookies unless they are Secure, have Path=/ and no Domain, so no
+# other host (a subdomain included) can set or overwrite them. Path and domain keep Django's defaults ("/", none).
+# Development and tests use plain HTTP on localhost and keep the plain names.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+LANGUAGE_COOKIE_NAME = "__Host-samverka_language"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 # Outgoing e-mail (invitations, reminders) through the area's SMTP relay.

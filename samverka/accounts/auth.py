@@ -1,5 +1,6 @@
 """API authentication: a browser session (with CSRF, and MFA for staff) or a personal API token."""
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
@@ -12,6 +13,11 @@ class SessionAuth(APIKeyCookie):
     """The browser's session. Staff must have passed MFA in this session."""
 
     param_name = "sessionid"
+
+    def __init__(self, csrf: bool = True) -> None:
+        # The cookie's name is "__Host-sessionid" in production (config/settings/prod.py); the API document says so.
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=csrf)
 
     def authenticate(self, request, key):
         user = request.user

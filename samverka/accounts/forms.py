@@ -42,7 +42,7 @@ class LoginForm(AuthenticationForm):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
-        max_length=20,
+        max_length=40,
         help_text=_("The six-digit code from your authenticator app, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )

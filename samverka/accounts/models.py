@@ -148,6 +148,24 @@ class ApiToken(BaseModel):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
+class RecoveryCode(BaseModel):
+    """One single-use MFA recovery code of a person's recovery device. Only a hash is kept: the SHA-256 of the
+    normalised code (120 random bits, so a fast hash is enough), or a salted password hash for a short code made
+    before codes were hashed (40 bits, converted by migration 0004)."""
+
+    device = models.ForeignKey("otp_static.StaticDevice", on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=200)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["device", "code_hash"], name="accounts_recovery_device_hash")]
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
 class InvitationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")

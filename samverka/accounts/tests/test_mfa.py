@@ -3,9 +3,12 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from samverka.accounts.models import RecoveryCode
+from samverka.accounts.services import recovery_codes_remaining
+from samverka.accounts.services.mfa import normalise_code, recovery_code_hash
 from samverka.audit.models import AuditEvent
 
 from .factories import (
@@ -149,7 +152,7 @@ def test_recovery_code_works_once(coordinator):
     staff = Client()
     staff_login(staff, coordinator)
     codes = staff.post("/accounts/mfa/recovery-codes/").context["codes"]
-    assert StaticToken.objects.filter(device__user=coordinator).count() == 10
+    assert recovery_codes_remaining(coordinator) == 10
 
     first = Client()
     _password_login(first, coordinator)
@@ -160,8 +163,9 @@ def test_recovery_code_works_once(coordinator):
     _password_login(second, coordinator)
     assert second.post(VERIFY, {"code": codes[0]}).status_code == 422
     assert second.get("/accounts/").status_code == 302
-    assert StaticToken.objects.filter(device__user=coordinator).count() == 9
-    assert AuditEvent.objects.filter(action="mfa.recovery_code_used").count() == 1
+    assert recovery_codes_remaining(coordinator) == 9
+    used = AuditEvent.objects.get(action="mfa.recovery_code_used")
+    assert used.changes == {"remaining": 9}
     assert device.pk
 
 
@@ -172,7 +176,93 @@ def test_regenerated_recovery_codes_replace_the_old_ones(client, coordinator):
     old = client.post("/accounts/mfa/recovery-codes/").context["codes"]
     new = client.post("/accounts/mfa/recovery-codes/").context["codes"]
     assert set(old).isdisjoint(new)
-    assert set(StaticToken.objects.filter(device__user=coordinator).values_list("token", flat=True)) == set(new)
+    stored = set(RecoveryCode.objects.filter(device__user=coordinator).values_list("code_hash", flat=True))
+    assert stored == {recovery_code_hash(normalise_code(code)) for code in new}
+
+
+def test_recovery_codes_have_120_bits_and_the_database_holds_only_their_sha256(client, coordinator):
+    staff_login(client, coordinator)
+    response = client.post("/accounts/mfa/recovery-codes/")
+    codes = response.context["codes"]
+    assert len(codes) == len(set(codes)) == 10
+    for code in codes:
+        # 24 base32 characters (5 bits each) shown in six groups of four.
+        assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{4}){5}", code), code
+        assert code in response.content.decode()
+    rows = list(RecoveryCode.objects.filter(device__user=coordinator).values_list("code_hash", "used_at"))
+    assert len(rows) == 10 and all(used_at is None for _hash, used_at in rows)
+    stored = " ".join(code_hash for code_hash, _used in rows)
+    for code in codes:
+        raw = normalise_code(code)
+        assert raw not in stored and raw.upper() not in stored
+    assert all(re.fullmatch(r"[0-9a-f]{64}", code_hash) for code_hash, _used in rows)
+    assert not StaticToken.objects.filter(device__user=coordinator).exists()
+
+
+@pytest.mark.parametrize("shape", ["as_shown", "dashes", "no_spaces_lower", "padded"])
+def test_a_recovery_code_is_accepted_with_or_without_spaces_and_dashes_in_either_case(coordinator, shape):
+    staff = Client()
+    staff_login(staff, coordinator)
+    code = staff.post("/accounts/mfa/recovery-codes/").context["codes"][3]
+    typed = {
+        "as_shown": code,
+        "dashes": code.replace(" ", "-"),
+        "no_spaces_lower": code.replace(" ", "").lower(),
+        "padded": f"  {code.lower()} ",
+    }[shape]
+    client = Client()
+    _password_login(client, coordinator)
+    assert client.post(VERIFY, {"code": typed}).status_code == 302
+    assert client.get("/accounts/").status_code == 200
+    assert recovery_codes_remaining(coordinator) == 9
+
+
+def test_a_wrong_or_truncated_recovery_code_is_refused_and_audited(client, coordinator):
+    staff = Client()
+    staff_login(staff, coordinator)
+    code = staff.post("/accounts/mfa/recovery-codes/").context["codes"][0]
+    _password_login(client, coordinator)
+    for wrong in (code[:-1], code[:-1] + ("A" if code[-1] != "A" else "B"), code + "A", "x" * 41):
+        response = client.post(VERIFY, {"code": wrong})
+        assert response.status_code == 422
+    assert recovery_codes_remaining(coordinator) == 10
+    # Audited: the two wrong codes of the right length (longer than any code is refused before any check, and 41
+    # characters fail the form).
+    assert AuditEvent.objects.filter(action="mfa.check_failed").count() == 2
+
+
+def test_recovery_codes_stop_working_when_the_recovery_device_is_removed(client, coordinator):
+    staff = Client()
+    staff_login(staff, coordinator)
+    code = staff.post("/accounts/mfa/recovery-codes/").context["codes"][0]
+    StaticDevice.objects.filter(user=coordinator).delete()
+    assert not RecoveryCode.objects.exists()
+    _password_login(client, coordinator)
+    assert client.post(VERIFY, {"code": code}).status_code == 422
+
+
+def test_a_plain_code_from_before_hashing_is_hashed_by_the_migration_and_works_once(coordinator):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    confirmed_device(coordinator)
+    device = StaticDevice.objects.create(user=coordinator, name="recovery", confirmed=True)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=t) for t in ("abcd2345", "efgh6777")])
+    import_module("samverka.accounts.migrations.0004_recovery_codes_hashed").hash_plain_codes(apps, None)
+
+    assert not StaticToken.objects.exists()
+    hashes = list(RecoveryCode.objects.filter(device=device).values_list("code_hash", flat=True))
+    assert len(hashes) == 2 and all("$" in h and "abcd2345" not in h for h in hashes)
+    assert recovery_codes_remaining(coordinator) == 2
+
+    first = Client()
+    _password_login(first, coordinator)
+    assert first.post(VERIFY, {"code": "ABCD-2345"}).status_code == 302
+    second = Client()
+    _password_login(second, coordinator)
+    assert second.post(VERIFY, {"code": "abcd2345"}).status_code == 422
+    assert recovery_codes_remaining(coordinator) == 1
 
 
 def test_optional_enrolment_for_organisation_user(client):
