@@ -243,7 +243,8 @@ def _location(actor, org, spec) -> Location:
 def _bring_up_to_date(actor, service: Service, spec: dict) -> bool:
     """Update the `KEPT_UP_TO_DATE` fields of an existing demo service that differ from its spec."""
     defaults = services.empty_state()
-    changes = {f: spec.get(f, defaults[f]) for f in KEPT_UP_TO_DATE if getattr(service, f) != spec.get(f, defaults[f])}
+    wanted = {f: spec.get(f, defaults[f]) for f in KEPT_UP_TO_DATE}
+    changes = {f: value for f, value in wanted.items() if getattr(service, f) != value}
     if not changes:
         return False
     services.service_update(actor=actor, service=service, data=changes)

@@ -10,6 +10,8 @@ from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .middleware import choose_language
+
 API_PREFIX = "/api/"
 
 
@@ -20,8 +22,8 @@ class ApiHttpsRequiredMiddleware:
     def __call__(self, request):
         # Read per request: the settings are plain attributes, and tests switch them.
         if settings.SECURE_SSL_REDIRECT and not request.is_secure() and request.path.startswith(API_PREFIX):
-            # Before the language middleware: answer in the client's Accept-Language.
-            with translation.override(translation.get_language_from_request(request)):
+            # Before the language middleware: the language it would choose.
+            with translation.override(choose_language(request)):
                 detail = _("HTTPS required: call the API at its https:// address. Plain HTTP is refused.")
             return JsonResponse({"detail": detail, "errors": {}}, status=403)
         return self.get_response(request)

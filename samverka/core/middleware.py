@@ -88,7 +88,7 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        language = self.choose(request)
+        language = choose_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
@@ -96,19 +96,21 @@ class LanguageMiddleware:
         response.headers.setdefault("Vary", "Accept-Language, Cookie")
         return response
 
-    def choose(self, request) -> str:
-        supported = {code for code, _name in settings.LANGUAGES}
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if chosen in supported:
-            return chosen
-        for accepted, _q in trans_real.parse_accept_lang_header(request.headers.get("Accept-Language", "")):
-            if accepted == "*":
-                continue
-            try:
-                return trans_real.get_supported_language_variant(_normalise(accepted))
-            except LookupError:
-                continue
-        return _area_default_language(request) or settings.LANGUAGE_CODE
+
+def choose_language(request) -> str:
+    """The user's choice (cookie), then Accept-Language, then the area's default, then the site's."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen in supported:
+        return chosen
+    for accepted, _q in trans_real.parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if accepted == "*":
+            continue
+        try:
+            return trans_real.get_supported_language_variant(_normalise(accepted))
+        except LookupError:
+            continue
+    return _area_default_language(request) or settings.LANGUAGE_CODE
 
 
 def _normalise(code: str) -> str:

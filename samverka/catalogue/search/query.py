@@ -173,13 +173,14 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             params += params_where
             rank_sql = " + ".join(ranks)
         facet_conditions, facet_params = _pg_facets(facets)
+        facet_condition = " AND ".join(facet_conditions)
         columns = f"service_id, {', '.join(text.LANGUAGES)}"
-        if where and facet_conditions and _facets_are_narrow(cursor, facet_conditions, facet_params):
+        if where and facet_condition and _facets_are_narrow(cursor, facet_condition, facet_params):
             # The filters keep few services: read those (the facet index) and test the words on each, instead of
             # letting the planner AND the facet bitmap with the bitmap of every service holding a common stem
             # (hundreds of thousands of rows at national scale). OFFSET 0 keeps the filtered rows a subquery of
             # their own.
-            source = f"(SELECT {columns} FROM {TSV_TABLE} WHERE {' AND '.join(facet_conditions)} OFFSET 0) f"  # noqa: S608  # nosec B608 (constants and placeholders only)
+            source = f"(SELECT {columns} FROM {TSV_TABLE} WHERE {facet_condition} OFFSET 0) f"  # noqa: S608  # nosec B608 (constants and placeholders only)
             params = [*facet_params, *params]
         else:
             source = TSV_TABLE
@@ -203,17 +204,17 @@ _narrow: dict[tuple, tuple[float, bool]] = {}
 NARROW_MEMO_SIZE = 2_000
 
 
-def _facets_are_narrow(cursor, conditions: list[str], params: list) -> bool:
+def _facets_are_narrow(cursor, condition: str, params: list) -> bool:
     """Whether fewer than NARROW_FACETS indexed services have these filters: counted up to that bound (one facet
     index scan), remembered per filter set for a few minutes so a search's two queries and the next pages count
     once."""
-    key = (tuple(conditions), tuple(tuple(p) if isinstance(p, list) else p for p in params))
+    key = (condition, tuple(tuple(p) if isinstance(p, list) else p for p in params))
     now = time.monotonic()
     known = _narrow.get(key)
     if known is not None and now - known[0] < NARROW_TTL_S:
         return known[1]
     cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {TSV_TABLE} WHERE {' AND '.join(conditions)} LIMIT %s) f",  # noqa: S608  # nosec B608 (constants and placeholders only)
+        f"SELECT count(*) FROM (SELECT 1 FROM {TSV_TABLE} WHERE {condition} LIMIT %s) f",  # noqa: S608  # nosec B608 (constants and placeholders only)
         [*params, NARROW_FACETS],
     )
     narrow = cursor.fetchone()[0] < NARROW_FACETS

@@ -101,7 +101,7 @@ class _PreparingCursor(psycopg.Cursor):
     (docs/deploy.md)."""
 
     def execute(self, query, params=None, **kwargs):
-        return super().execute(query, params, prepare=True)
+        return super().execute(query, params, **{**kwargs, "prepare": True})
 
 
 # Django leaves psycopg's automatic preparation off (prepare_threshold None), which also refuses an explicit
