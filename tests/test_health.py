@@ -69,7 +69,7 @@ def _refuse_every_query(execute, sql, params, many, context):
 def test_database_outage_mid_session_gives_503_and_recovers_by_itself():
     user = User.objects.create_user("reader@samverka.example", "a-long-password-1")
     client = Client(raise_request_exception=False)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="samverka.accounts.backends.ModelBackend")
 
     with connection.execute_wrapper(_refuse_every_query):
         down_page = client.get("/")

@@ -44,7 +44,7 @@ def test_unknown_cookie_value_is_ignored(client):
 def test_home_area_default_applies_without_cookie_or_accept_language(client):
     area = Area.objects.get(country="SE", kind="municipality", code="1780")  # Karlstad
     user = User.objects.create_user("karlstad@samverka.example", "a-long-password-1", home_area=area)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="samverka.accounts.backends.ModelBackend")
     assert _language(client.get(PAGE)) == "sv"
     assert _language(client.get(PAGE, headers={"Accept-Language": "fi"})) == "fi"
 

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
+from samverka.accounts.sessions import SessionStore
 from samverka.core.tasks import purge_expired_sessions
 
 pytestmark = pytest.mark.django_db

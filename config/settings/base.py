@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samverka.accounts.middleware.SessionEpochMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "samverka.accounts.middleware.OTPMiddleware",
     "samverka.core.middleware.LanguageMiddleware",
     "samverka.accounts.middleware.MFARequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -112,7 +112,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "samverka.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -161,6 +161,8 @@ OTP_TOTP_ISSUER = "Samverka"
 # Absolute links in e-mails sent by background tasks (invitations), which have no request to build them from.
 SAMVERKA_BASE_URL = env_str("SAMVERKA_BASE_URL", "http://localhost:8000")
 
+# Django's database sessions, read without the ORM on each request (accounts/sessions.py).
+SESSION_ENGINE = "samverka.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12

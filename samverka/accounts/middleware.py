@@ -8,6 +8,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_otp import middleware as otp_middleware
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samverka.core.rows import fetch_one
 
 from .access import access_for
 
@@ -83,3 +87,20 @@ class MFARequiredMiddleware:
             target = "accounts:mfa_verify" if has_device else "accounts:mfa_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class OTPMiddleware(otp_middleware.OTPMiddleware):
+    """django-otp's middleware (it marks `request.user` verified by the session's device), with the session's TOTP
+    device read without the ORM: compiling that query cost more than running it, on every signed-in request.
+    Other kinds of device are loaded as django-otp loads them."""
+
+    TOTP_LABEL = TOTPDevice.model_label()
+
+    def _device_from_persistent_id(self, persistent_id: str):
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        if label != self.TOTP_LABEL:
+            return super()._device_from_persistent_id(persistent_id)
+        try:
+            return fetch_one(TOTPDevice, "pk", int(device_id))
+        except ValueError:  # as Device.from_persistent_id: an id that is not a number is no device
+            return None

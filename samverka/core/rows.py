@@ -7,6 +7,7 @@ and the objects are made with `Model.from_db`, exactly as a queryset with `.only
 """
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
@@ -60,6 +61,43 @@ def fetch_by_ids[M: models.Model](model: type[M], field_names: Iterable[str], id
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [model.from_db(connection.alias, attnames, _convert(row, columns)) for row in rows]
+
+
+@cache
+def _select_one(model: type[models.Model], key: str, field_names: tuple[str, ...] | None, vendor: str):
+    """The statement reading one row of `model` by its `key` field, and its columns; built once per process (the
+    vendor is part of the key: the quoting and converters are the database's)."""
+    meta = model._meta
+    wanted = None if field_names is None else {meta.pk.name, *field_names}
+    fields = [f for f in meta.concrete_fields if wanted is None or f.name in wanted]
+    key_field = meta.pk if key == "pk" else meta.get_field(key)
+    sql = (
+        f"SELECT {', '.join(_quote(f.column) for f in fields)} FROM {_quote(meta.db_table)} "  # noqa: S608  # nosec B608
+        f"WHERE {_quote(cast(models.Field, key_field).column)} = %s"
+    )
+    return sql, key_field, [_column(f) for f in fields], [f.attname for f in fields]
+
+
+def fetch_one[M: models.Model](
+    model: type[M], key: str, value: Any, field_names: Iterable[str] | None = None
+) -> M | None:
+    """The row whose `key` field (unique; "pk" for the primary key) equals `value`, or None: what
+    `model.objects.filter(**{key: value}).first()` gives (all fields, or the primary key and `field_names` with the
+    rest deferred), without building and compiling a queryset. For the reads of every signed-in request (session,
+    user, MFA device), where compiling cost several times the query. A value the field cannot hold raises as the
+    ORM would (ValueError, ValidationError)."""
+    names = None if field_names is None else tuple(sorted(field_names))
+    sql, key_field, columns, attnames = _select_one(model, key, names, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_field.get_db_prep_value(value, connection)])
+        row = cursor.fetchone()
+    return None if row is None else model.from_db(connection.alias, attnames, _convert(row, columns))
+
+
+def convert_rows(rows: Iterable[Sequence[Any]], fields: Sequence[models.Field]) -> list[list[Any]]:
+    """Rows of a hand-written SELECT whose columns are `fields`, with the values converted as a queryset would."""
+    columns = [_column(f) for f in fields]
+    return [_convert(row, columns) for row in rows]
 
 
 def fetch_links(through: type[models.Model], key: str, other: str, ids: list) -> list[tuple[Any, Any]]:

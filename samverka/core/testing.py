@@ -4,7 +4,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+
+from samverka.accounts.sessions import SessionStore
 
 SESSION_EPOCH_KEY = "samverka_epoch"  # mirrors samverka.accounts.middleware.SESSION_EPOCH_KEY
 SESSION_STARTED_KEY, SESSION_SEEN_KEY = "samverka_started", "samverka_seen"  # and its session clock keys
@@ -15,7 +16,7 @@ def session_for(user, *, otp_device=None) -> str:
     """Create a database session for `user` (verified with `otp_device` when given) and return its key."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "samverka.accounts.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SESSION_EPOCH_KEY] = user.session_epoch
     session[SESSION_STARTED_KEY] = session[SESSION_SEEN_KEY] = int(time.time())

@@ -1,10 +1,16 @@
 """Forms for the registry pages: the shape of input only. Rules (numbers, duplicates, reach) live in services."""
 
+from typing import cast
+
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, Country
 from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
+from samverka.core import refcache
+from samverka.core.html import options_html
 from samverka.core.widgets import QuickSelect, QuickTextInput
 
 from .models import LegalForm, OrganisationStatus
@@ -53,20 +59,66 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, areas=(), public=False, coarse_areas=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("All areas"))] + area_choices(areas)
         if coarse_areas:
             self.fields["area"].help_text = _(
                 "Counties, regions and welfare areas. For one municipality, use “Open in the registry” on its "
                 "area page."
             )
-        self.fields["category"].choices = [("", _("Any"))] + [(c.code, c.display_name) for c in categories_cached()]
         if public:
             for name in ("target_group", "legal_form", "status", "sort"):
                 del self.fields[name]
-        else:
-            self.fields["target_group"].choices = [("", _("Any"))] + [
-                (t.code, t.display_name) for t in target_groups_cached()
-            ]
+        # The choices and their rendered options come from this process's cache (see _select_options).
+        selects = {"area": _area_options(areas), **_select_options()}
+        for name, field in self.fields.items():
+            if name in selects:
+                choices, options = selects[name]
+                field = cast(forms.ChoiceField, field)
+                field.choices = choices
+                cast(QuickSelect, field.widget).rendered_options = options
+
+
+# Distinct area lists whose options are kept (per language); the lists are the users' role scopes.
+AREA_OPTION_SETS = 256
+
+
+def _select_options() -> dict[str, tuple[list, SafeString]]:
+    """(choices, rendered options) of the filter's selects that are the same for everyone, in the active language,
+    kept with the reference cache: rendering them on every list page cost more than its queries."""
+
+    def build() -> dict[str, tuple[list, SafeString]]:
+        any_ = [("", str(_("Any")))]
+        lists = {
+            "category": any_ + [(c.code, c.display_name) for c in categories_cached()],
+            "target_group": any_ + [(t.code, t.display_name) for t in target_groups_cached()],
+            **{name: _fixed_choices(name) for name in ("legal_form", "status", "sort")},
+        }
+        return {name: (values, _rendered(values)) for name, values in lists.items()}
+
+    return refcache.cached(f"registry.filter_selects.{get_language()}", build)
+
+
+def _area_options(areas) -> tuple[list, SafeString]:
+    """(choices, rendered options) of the area select for these areas, in the active language, kept per area list
+    with the reference cache (an area renamed or added clears it)."""
+    kept: dict[tuple, tuple[list, SafeString]] = refcache.cached(f"registry.filter_areas.{get_language()}", dict)
+    key = tuple(a.pk for a in areas)
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= AREA_OPTION_SETS:
+            kept.clear()
+        choices = [("", str(_("All areas"))), *area_choices(areas)]
+        found = kept[key] = (choices, _rendered(choices))
+    return found
+
+
+def _fixed_choices(name: str) -> list[tuple[str, str]]:
+    """A select's choices declared on the form, with the labels in the active language."""
+    field = cast(forms.ChoiceField, FilterForm.base_fields[name])
+    return [(value, str(label)) for value, label in field.choices]  # type: ignore[misc, union-attr]
+
+
+def _rendered(choices: list[tuple[str, str]]) -> SafeString:
+    return mark_safe(options_html(choices, None))  # nosec B308 B703 (options_html escapes)
 
 
 class OrganisationForm(forms.Form):

@@ -153,7 +153,7 @@ def accept_invitation(request, token):
                 apply_errors(form, exc)
         else:
             if user is None:
-                login(request, accepted_by, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, accepted_by, backend="samverka.accounts.backends.ModelBackend")
                 remember_epoch(request, accepted_by)
             messages.success(
                 request,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links
+from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links, fetch_one
 from samverka.registry.models import Category, Organisation, OrganisationFacet
 from samverka.registry.tests.factories import OrganisationFactory, area
 
@@ -58,3 +58,26 @@ def test_count_and_slice_counts_every_row_and_reads_one_slice_in_order():
     assert (total, ids) == (7, [orgs[n].pk for n in names[2:5]])
     assert count_and_slice(rows.values_list("organisation_id", flat=True), column, 7, 3) == (7, [])
     assert count_and_slice(rows.none().values_list("organisation_id", flat=True), column, 0, 3) == (0, [])
+
+
+def test_fetch_one_gives_the_row_the_orm_gives_with_every_field_or_only_some():
+    org = OrganisationFactory(home_area=area("NO", "3201"), legal_form="foundation")
+    fetched = fetch_one(Organisation, "pk", org.pk)
+    expected = Organisation.objects.get(pk=org.pk)
+    assert fetched is not None and fetched.get_deferred_fields() == set()
+    assert {f.attname: getattr(fetched, f.attname) for f in Organisation._meta.concrete_fields} == {
+        f.attname: getattr(expected, f.attname) for f in Organisation._meta.concrete_fields
+    }
+    by_number = fetch_one(Organisation, "org_number", org.org_number, ["name"])
+    assert by_number is not None and by_number.pk == org.pk and by_number.name == org.name
+    assert "legal_form" in by_number.get_deferred_fields() and by_number.legal_form == "foundation"
+
+
+def test_fetch_one_gives_none_for_no_row_and_refuses_a_value_the_field_cannot_hold():
+    import uuid
+
+    from django.core.exceptions import ValidationError
+
+    assert fetch_one(Organisation, "pk", uuid.uuid4()) is None
+    with pytest.raises(ValidationError):
+        fetch_one(Organisation, "pk", "not-a-uuid")

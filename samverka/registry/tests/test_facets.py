@@ -146,3 +146,39 @@ def test_staff_filter_offers_county_level_areas_and_the_selected_municipality(cl
     assert f'value="{baerum.pk}" selected' in page
     area_select = page.split('id="id_area"', 1)[1].split("</select>", 1)[0]
     assert area_select.count("<option") == 1 + 1 + 15 + 1  # all areas, Norway, its counties, Bærum
+
+
+def test_the_filter_selects_follow_the_language_a_renamed_category_and_each_users_areas(client):
+    """The options are kept per language and area list (registry/forms.py); what is kept must never be stale or
+    another user's."""
+    from django.urls import reverse
+
+    from samverka.accounts.tests.factories import staff_login
+
+    def select(page: str, name: str) -> str:
+        return page.split(f'id="id_{name}"', 1)[1].split("</select>", 1)[0]
+
+    national, county_only = UserFactory(), UserFactory()
+    grant_area_role(national, area("NO", "NO", kind="country"))
+    grant_area_role(county_only, area("NO", "32"))
+    staff_login(client, national)
+    url = reverse("registry:list")
+    nb = client.get(url, {"category": "health"}, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    en = client.get(url, {"category": "health"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="health" selected>' in select(nb, "category")
+    assert ">Alle områder</option>" in select(nb, "area") and ">All areas</option>" in select(en, "area")
+    assert select(nb, "category") != select(en, "category")
+
+    health = Category.objects.get(code="health")
+    health.name_en = "Health and care (renamed)"
+    health.save()
+    en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">Health and care (renamed)</option>" in select(en, "category")
+    assert '<option value="" selected>' in select(en, "category")
+
+    national_areas = select(en, "area")
+    client.logout()
+    staff_login(client, county_only)
+    own_areas = select(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode(), "area")
+    assert f'value="{area("NO", "32").pk}"' in own_areas
+    assert f'value="{area("NO", "03").pk}"' in national_areas and f'value="{area("NO", "03").pk}"' not in own_areas
