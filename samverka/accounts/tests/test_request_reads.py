@@ -105,3 +105,20 @@ def test_area_grants_are_the_roles_the_orm_reads():
     assert grants == expected
     assert ("grants", "vouchers") in [g[3] for g in grants]
     assert Access(make_user()).area_grants == ()
+
+
+def test_deactivating_or_deleting_an_account_ends_its_sessions_on_the_next_request(client):
+    from .factories import plain_login
+
+    for end in ("deactivate", "delete"):
+        user = make_user()
+        plain_login(client, user)
+        assert client.get("/accounts/").wsgi_request.user.is_authenticated
+        if end == "deactivate":
+            user.is_active = False
+            user.save()
+        else:
+            user.delete()
+        response = client.get("/accounts/")
+        assert not response.wsgi_request.user.is_authenticated
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
