@@ -7,7 +7,8 @@ request, so a granted or revoked role takes effect on the next request.
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q
@@ -33,6 +34,16 @@ def _area_role_rows(user_id) -> list[list]:
     """(area id, area path, role, capabilities) of each area role of the user: what
     `AreaRole.objects.filter(user=…).values_list("area_id", "area__path", "role", "capabilities")` reads, written
     out because compiling that queryset cost more than the query on every signed-in request."""
+    sql, user, fields = _area_role_statement(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.get_db_prep_value(user_id, connection)])
+        return convert_rows(cursor.fetchall(), fields)
+
+
+@cache
+def _area_role_statement(vendor: str) -> tuple[str, Any, list[Any]]:
+    """The statement of `_area_role_rows`, its user field and its columns' fields; built once per process (the
+    vendor is part of the key: the quoting is the database's)."""
     role, area = AreaRole._meta, Area._meta
     area_id, path = role.get_field("area"), area.get_field("path")
     role_kind, capabilities, user = role.get_field("role"), role.get_field("capabilities"), role.get_field("user")
@@ -43,10 +54,7 @@ def _area_role_rows(user_id) -> list[list]:
         f"FROM {q(role.db_table)} r INNER JOIN {q(area.db_table)} a ON a.{column(area.pk)} = r.{column(area_id)} "
         f"WHERE r.{column(user)} = %s"
     )
-    fields = [area_id, path, role_kind, capabilities]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user.get_db_prep_value(user_id, connection)])
-        return convert_rows(cursor.fetchall(), fields)  # type: ignore[arg-type]
+    return sql, user, [area_id, path, role_kind, capabilities]
 
 
 class Access:

@@ -45,6 +45,11 @@ class QuickCheckboxInput(QuickInputMixin, forms.CheckboxInput):
     pass
 
 
+def rendered_options(choices) -> SafeString:
+    """The <option>s of (value, label) pairs, escaped, none selected: what QuickSelect renders, or is given."""
+    return mark_safe(options_html(choices, None))  # nosec B308 B703 (options_html escapes)
+
+
 class QuickSelect(forms.Select):
     """A single-choice select written in Python, with the same HTML as Django's Select, without rendering a
     template per option (which cost the finder and the registry list more than their queries). The options are
@@ -58,7 +63,7 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         options = self.rendered_options
         if options is None:
-            options = mark_safe(options_html(self.choices, None))  # nosec B308 B703 (options_html escapes)
+            options = rendered_options(self.choices)
         chosen = "" if value is None else str(value)
         if chosen or self.mark_blank:
             option = format_html('<option value="{}">', chosen)

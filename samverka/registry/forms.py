@@ -3,15 +3,14 @@
 from typing import cast
 
 from django import forms
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, Country
 from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
 from samverka.core import refcache
-from samverka.core.html import options_html
-from samverka.core.widgets import QuickSelect, QuickTextInput
+from samverka.core.widgets import QuickSelect, QuickTextInput, rendered_options
 
 from .models import LegalForm, OrganisationStatus
 from .selectors import categories_cached, target_groups_cached
@@ -92,7 +91,7 @@ def _select_options() -> dict[str, tuple[list, SafeString]]:
             "target_group": any_ + [(t.code, t.display_name) for t in target_groups_cached()],
             **{name: _fixed_choices(name) for name in ("legal_form", "status", "sort")},
         }
-        return {name: (values, _rendered(values)) for name, values in lists.items()}
+        return {name: (values, rendered_options(values)) for name, values in lists.items()}
 
     return refcache.cached(f"registry.filter_selects.{get_language()}", build)
 
@@ -107,7 +106,7 @@ def _area_options(areas) -> tuple[list, SafeString]:
         if len(kept) >= AREA_OPTION_SETS:
             kept.clear()
         choices = [("", str(_("All areas"))), *area_choices(areas)]
-        found = kept[key] = (choices, _rendered(choices))
+        found = kept[key] = (choices, rendered_options(choices))
     return found
 
 
@@ -115,10 +114,6 @@ def _fixed_choices(name: str) -> list[tuple[str, str]]:
     """A select's choices declared on the form, with the labels in the active language."""
     field = cast(forms.ChoiceField, FilterForm.base_fields[name])
     return [(value, str(label)) for value, label in field.choices]  # type: ignore[misc, union-attr]
-
-
-def _rendered(choices: list[tuple[str, str]]) -> SafeString:
-    return mark_safe(options_html(choices, None))  # nosec B308 B703 (options_html escapes)
 
 
 class OrganisationForm(forms.Form):
