@@ -141,6 +141,17 @@ def get(base: str, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
         return exc.code, exc.read()
 
 
+def with_cookies_set(base: str, path: str, headers: dict[str, str]) -> dict[str, str]:
+    """`headers` with the cookies a first visit of `path` sets added to its Cookie header, as a browser keeps them
+    (the CSRF cookie: without it, every page would make a new CSRF secret and set it again)."""
+    req = urllib.request.Request(base + path, headers=headers)  # noqa: S310 (loopback)
+    with urllib.request.urlopen(req, timeout=300) as r:  # noqa: S310
+        set_cookies = r.headers.get_all("Set-Cookie") or []
+    jar = dict(c.split("=", 1) for c in headers.get("Cookie", "").split("; ") if "=" in c)
+    jar |= dict(c.split(";", 1)[0].split("=", 1) for c in set_cookies)
+    return {**headers, "Cookie": "; ".join(f"{name}={value}" for name, value in jar.items())}
+
+
 def api_list_path(base: str, headers: dict[str, str]) -> str:
     """The registry's organisation list endpoint, found in the OpenAPI document."""
     status, body = get(base, "/api/v1/openapi.json", headers)
@@ -282,9 +293,10 @@ def main() -> None:
     try:
         wait_ready(base)
         session = {"Cookie": f"{session_cookie}={data['session_key']}"}
-        token = {"Authorization": f"Bearer {data['token']}"}
         query = urlencode({"area": data["county_id"], "category": data["category"]})
         list_path = f"/registry/?{query}"
+        session = with_cookies_set(base, list_path, session)
+        token = {"Authorization": f"Bearer {data['token']}"}
         api_path = f"{api_list_path(base, token)}?{query}&page_size=25"
 
         unloaded_ms = {}

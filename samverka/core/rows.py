@@ -7,10 +7,9 @@ and the objects are made with `Model.from_db`, exactly as a queryset with `.only
 """
 
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, cast
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 
 
@@ -26,11 +25,14 @@ def _column(field: models.Field) -> tuple[Any, list]:
 
 
 def _convert(values: Sequence[Any], columns: list[tuple[Any, list]]) -> list[Any]:
-    out = []
-    for value, (col, converters) in zip(values, columns, strict=True):
-        for convert in converters:
-            value = convert(value, col, connection)
-        out.append(value)
+    out = list(values)
+    for at, (col, converters) in enumerate(columns):
+        # Most columns (text, numbers) have no converter: only the others are touched.
+        if converters:
+            value = out[at]
+            for convert in converters:
+                value = convert(value, col, connection)
+            out[at] = value
     return out
 
 
@@ -39,26 +41,32 @@ def _in(ids: list, field: models.Field) -> tuple[str, list]:
     return f"IN ({placeholders})", [field.get_db_prep_value(i, connection) for i in ids]
 
 
+@lru_cache(maxsize=64)
+def _select_by_ids(model: type[models.Model], field_names: tuple[str, ...], count: int, vendor: str):
+    """The statement reading `count` rows of `model` by primary key, and its columns; built once per process and
+    shape (a list page asks for the same fields and nearly always the same number of rows)."""
+    meta = model._meta
+    wanted = {meta.pk.name, *field_names}
+    # In the model's field order: Model.from_db reads a partial row in that order.
+    fields = [f for f in meta.concrete_fields if f.name in wanted]
+    placeholders = ", ".join(["%s"] * count)
+    # Only quoted names from the model's metadata and placeholders: the values travel as parameters.
+    sql = (
+        f"SELECT {', '.join(_quote(f.column) for f in fields)} FROM {_quote(meta.db_table)} "  # noqa: S608  # nosec B608
+        f"WHERE {_quote(meta.pk.column)} IN ({placeholders})"
+    )
+    return sql, [_column(f) for f in fields], [f.attname for f in fields]
+
+
 def fetch_by_ids[M: models.Model](model: type[M], field_names: Iterable[str], ids: list) -> list[M]:
     """The rows of `model` whose primary key is in `ids` (any order), with only the primary key and `field_names`
     loaded (the others deferred, as with `.only()`)."""
     if not ids:
         return []
-    meta = model._meta
-    wanted = {meta.pk.name, *field_names}
-    # In the model's field order: Model.from_db reads a partial row in that order.
-    fields = [f for f in meta.concrete_fields if f.name in wanted]
-    columns = [_column(f) for f in fields]
-    quote = _quote
-    condition, params = _in(ids, meta.pk)
-    # Only quoted names from the model's metadata and placeholders: the values travel as parameters.
-    sql = (
-        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(meta.db_table)} "  # noqa: S608  # nosec B608
-        f"WHERE {quote(meta.pk.column)} {condition}"
-    )
-    attnames = [f.attname for f in fields]
+    sql, columns, attnames = _select_by_ids(model, tuple(sorted(field_names)), len(ids), connection.vendor)
+    prep = model._meta.pk.get_db_prep_value
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [prep(i, connection) for i in ids])
         rows = cursor.fetchall()
     return [model.from_db(connection.alias, attnames, _convert(row, columns)) for row in rows]
 
@@ -120,16 +128,15 @@ def fetch_links(through: type[models.Model], key: str, other: str, ids: list) ->
     return [tuple(_convert(row, columns)) for row in rows]  # type: ignore[misc]
 
 
-def count_and_slice(queryset, field: models.Field, offset: int, limit: int) -> tuple[int, list]:
-    """The number of rows of a one-column `values_list` queryset, and `limit` of its values from `offset` (only
-    read when the total reaches past `offset`), from one compiled statement run twice: COUNT(*) over it, then
-    it with LIMIT/OFFSET. `field` is the column's model field (its converters apply)."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # .none(), or a condition that can match nothing
-        return 0, []
+def count_and_slice(
+    statement: tuple[str, Sequence[Any]], field: models.Field, offset: int, limit: int
+) -> tuple[int, list]:
+    """The number of rows of a one-column SELECT given as (sql, params), and `limit` of its values from `offset`
+    (only read when the total reaches past `offset`): COUNT(*) over it, then it with LIMIT/OFFSET. `field` is the
+    column's model field (its converters apply)."""
+    sql, params = statement
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608 (compiled by the ORM)  # nosec B608
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608 (a statement, not input)  # nosec B608
         total = cursor.fetchone()[0]
         if total <= offset:
             return total, []

@@ -8,10 +8,11 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db import connection
+from django.db.models import Count, Exists, Field, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Concat
 from django.http import Http404
 
@@ -209,9 +210,91 @@ def _filtered(qs: QuerySet, filters: OrganisationFilters, scope_paths: list[str]
     return qs.order_by(*(f"-{f}" if descending else f for f in order))
 
 
-def _facet_rows(filters: OrganisationFilters, scope_paths: list[str] | None, statuses=()) -> QuerySet | None:
-    """The list as a range of the facet index (area, category, name), or None when the filters need the
-    general path (text search, target group, no area or a country, sorts other than by name).
+@dataclass(frozen=True)
+class FacetRange:
+    """The list as one range of the facet index (area, category, name): the "any category" rows when `category_id`
+    is None, no rows at all when `no_rows` (an unknown category code, as on the general path). With `scope_area_ids`
+    each row must also have a facet of one of those areas (the actor's scope, when the filter area is not inside
+    it). Read as a queryset (`rows`: exports, counts) or, for a list page, as one hand-written statement (`ids_sql`),
+    whose building cost less than compiling the queryset on every visit; both say the same (tested)."""
+
+    area_id: Any
+    category_id: Any = None
+    no_rows: bool = False
+    scope_area_ids: tuple = ()
+    legal_form: str = ""
+    status: str = ""
+    statuses: tuple = ()
+    descending: bool = False
+
+    def rows(self) -> QuerySet:
+        rows = OrganisationFacet.objects.filter(area_id=self.area_id)
+        if self.no_rows:
+            return rows.none()
+        if self.category_id is not None:
+            rows = rows.filter(category_id=self.category_id)
+        else:
+            rows = rows.filter(category__isnull=True)
+        if self.scope_area_ids:
+            in_scope = OrganisationFacet.objects.filter(
+                organisation_id=OuterRef("organisation_id"), area_id__in=self.scope_area_ids, category__isnull=True
+            )
+            rows = rows.filter(Exists(in_scope))
+        if self.legal_form:
+            rows = rows.filter(legal_form=self.legal_form)
+        if self.status:
+            rows = rows.filter(status=self.status)
+        if self.statuses:
+            rows = rows.filter(status__in=self.statuses)
+        order = ("-name", "-organisation_id") if self.descending else ("name", "organisation_id")
+        return rows.order_by(*order)
+
+    def ids_sql(self) -> tuple[str, list] | None:
+        """SELECT of the range's organisation ids in list order, and its parameters; None when it has no rows."""
+        if self.no_rows:
+            return None
+        meta = OrganisationFacet._meta
+        table = connection.ops.quote_name(meta.db_table)
+
+        def column(name: str) -> str:
+            return connection.ops.quote_name(cast(Field, meta.get_field(name)).column)
+
+        def value(name: str, raw) -> Any:
+            return cast(Field, meta.get_field(name)).get_db_prep_value(raw, connection)
+
+        where, params = [f"{table}.{column('area')} = %s"], [value("area", self.area_id)]
+        if self.category_id is not None:
+            where.append(f"{table}.{column('category')} = %s")
+            params.append(value("category", self.category_id))
+        else:
+            where.append(f"{table}.{column('category')} IS NULL")
+        if self.scope_area_ids:
+            marks = ", ".join(["%s"] * len(self.scope_area_ids))
+            where.append(
+                f"EXISTS (SELECT 1 FROM {table} scope WHERE scope.{column('organisation')} = "  # noqa: S608  # nosec B608
+                f"{table}.{column('organisation')} AND scope.{column('area')} IN ({marks}) "
+                f"AND scope.{column('category')} IS NULL)"
+            )
+            params += [value("area", a) for a in self.scope_area_ids]
+        for name in ("legal_form", "status"):
+            if getattr(self, name):
+                where.append(f"{table}.{column(name)} = %s")
+                params.append(getattr(self, name))
+        if self.statuses:
+            where.append(f"{table}.{column('status')} IN ({', '.join(['%s'] * len(self.statuses))})")
+            params += list(self.statuses)
+        direction = " DESC" if self.descending else ""
+        # Only quoted names from the model's metadata and placeholders: the values travel as parameters.
+        sql = (
+            f"SELECT {table}.{column('organisation')} FROM {table} WHERE {' AND '.join(where)} "  # noqa: S608  # nosec B608
+            f"ORDER BY {table}.{column('name')}{direction}, {table}.{column('organisation')}{direction}"
+        )
+        return sql, params
+
+
+def _facet_range(filters: OrganisationFilters, scope_paths: list[str] | None, statuses=()) -> FacetRange | None:
+    """The list as a range of the facet index, or None when the filters need the general path (text search,
+    target group, no area or a country, sorts other than by name).
 
     The scope is implied when the filter area lies inside it; otherwise each row must also have a facet of one
     of the scope's areas (every facet area's ancestors have facets too, so that is "serves within the scope").
@@ -221,47 +304,48 @@ def _facet_rows(filters: OrganisationFilters, scope_paths: list[str] | None, sta
     area = area_cached(filters.area)
     if area is None or area.depth < 1:
         return None
-    rows = OrganisationFacet.objects.filter(area_id=area.pk)
+    category_id, no_rows = None, False
     if filters.category:
         category = next((c for c in categories_cached() if c.code == filters.category), None)
         # An unknown code matches no row, as on the general path.
-        rows = rows.filter(category_id=category.pk) if category is not None else rows.none()
-    else:
-        rows = rows.filter(category__isnull=True)
+        category_id, no_rows = (category.pk, False) if category is not None else (None, True)
+    scope_area_ids: tuple = ()
     if scope_paths is not None and not any(area.path.startswith(p) for p in scope_paths):
         scope_areas = [a for a in areas_cached() if a.path in scope_paths]
         if any(a.depth < 1 for a in scope_areas):
             return None
-        in_scope = OrganisationFacet.objects.filter(
-            organisation_id=OuterRef("organisation_id"),
-            area_id__in=[a.pk for a in scope_areas],
-            category__isnull=True,
-        )
-        rows = rows.filter(Exists(in_scope))
-    for column in ("legal_form", "status"):
-        if getattr(filters, column):
-            rows = rows.filter(**{column: getattr(filters, column)})
-    if statuses:
-        rows = rows.filter(status__in=statuses)
-    order = ("-name", "-organisation_id") if filters.sort.startswith("-") else ("name", "organisation_id")
-    return rows.order_by(*order)
+        # No area of the scope at all: a condition no row meets (an empty IN).
+        scope_area_ids = tuple(a.pk for a in scope_areas)
+        if not scope_area_ids:
+            no_rows = True
+    return FacetRange(
+        area_id=area.pk,
+        category_id=category_id,
+        no_rows=no_rows,
+        scope_area_ids=scope_area_ids,
+        legal_form=filters.legal_form,
+        status=filters.status,
+        statuses=tuple(statuses),
+        descending=filters.sort.startswith("-"),
+    )
 
 
-def _with_facets(qs: QuerySet, rows: QuerySet | None) -> QuerySet:
+def _with_facets(qs: QuerySet, facet_range: FacetRange) -> QuerySet:
     """Attach the facet form of the list to this queryset object (any further chaining drops it, on purpose:
-    a changed queryset is no longer the list the facet rows describe)."""
-    qs.facet_rows = rows  # type: ignore[attr-defined]
+    a changed queryset is no longer the list the facet range describes)."""
+    qs.facet_range = facet_range  # type: ignore[attr-defined]
     return qs
 
 
-def _faceted_list(rows: QuerySet, filters: OrganisationFilters) -> QuerySet:
+def _faceted_list(facet_range: FacetRange, filters: OrganisationFilters) -> QuerySet:
     """The organisations of the facet rows as a queryset (exports, .count()), sorted like the general path.
 
     For one area and one category (or none) each organisation has at most one facet row, so this is the same set.
     """
     descending = filters.sort.startswith("-")
     order = [f"-{f}" if descending else f for f in SORTS["name"]]
-    return _list_related(Organisation.objects.filter(pk__in=rows.values("organisation_id")).order_by(*order))
+    ids = facet_range.rows().values("organisation_id")
+    return _list_related(Organisation.objects.filter(pk__in=ids).order_by(*order))
 
 
 def _list_related(qs: QuerySet) -> QuerySet:
@@ -285,9 +369,9 @@ def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, pag
     by id. Otherwise the usual COUNT, then the page read in index order with LIMIT (collecting every organisation
     would be slower).
     """
-    rows = getattr(qs, "facet_rows", None)
-    if rows is not None:
-        return _facet_page(rows, page, page_size)
+    facet_range = getattr(qs, "facet_range", None)
+    if facet_range is not None:
+        return _facet_page(facet_range, page, page_size)
     if not filters.narrowed:
         found = paginate(qs.prefetch_related(None), page, page_size)
         found.items = _with_categories(list(found.items))
@@ -307,21 +391,22 @@ def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, pag
     return Page(items=_page_items([pk for pk, _total in keys]), number=number, size=size, count=keys[0][1])
 
 
-def _facet_page(rows: QuerySet, page: Any, page_size: Any) -> Page:
+def _facet_page(facet_range: FacetRange, page: Any, page_size: Any) -> Page:
     """A page from the facet index: its total (COUNT over one range of the index) and the page's ids (the same
-    range with LIMIT) from one statement compiled once and run twice, then the rows; a page past the end shows the
-    last page.
+    range with LIMIT) from one statement run twice, then the rows; a page past the end shows the last page.
 
     Two reads of the index rather than one with COUNT(*) OVER (): the window buffers every matching row before
     the first is returned, which cost more than reading the range twice.
     """
     size, number = clamp_page_size(page_size), clamp_page(page)
-    ids_in_order = rows.values_list("organisation_id", flat=True)
+    statement = facet_range.ids_sql()
+    if statement is None:
+        return Page(items=[], number=1, size=size, count=0)
     column = OrganisationFacet._meta.get_field("organisation")
-    count, ids = count_and_slice(ids_in_order, column, (number - 1) * size, size)
+    count, ids = count_and_slice(statement, column, (number - 1) * size, size)
     if number > (last := last_page(count, size)):  # past the end: the last page
         number = last
-        count, ids = count_and_slice(ids_in_order, column, (number - 1) * size, size) if count else (0, [])
+        count, ids = count_and_slice(statement, column, (number - 1) * size, size) if count else (0, [])
     return Page(items=_page_items(ids), number=number, size=size, count=count)
 
 
@@ -384,10 +469,18 @@ def staff_scope(actor) -> QuerySet:
 def organisation_list(*, actor, filters: OrganisationFilters) -> QuerySet:
     """The staff registry list: organisations in the actor's areas, filtered and sorted."""
     scope_paths = _scope_paths(actor)
-    rows = _facet_rows(filters, scope_paths)
-    if rows is not None:
-        return _with_facets(_faceted_list(rows, filters), rows)
+    facet_range = _facet_range(filters, scope_paths)
+    if facet_range is not None:
+        return _with_facets(_faceted_list(facet_range, filters), facet_range)
     return _list_related(_filtered(Organisation.objects.all(), filters, scope_paths))
+
+
+def organisation_list_page(*, actor, filters: OrganisationFilters, page: Any, page_size: Any) -> Page:
+    """A page of organisation_list: from the facet index without building the list's queryset when it can."""
+    facet_range = _facet_range(filters, _scope_paths(actor))
+    if facet_range is not None:
+        return _facet_page(facet_range, page, page_size)
+    return organisation_page(organisation_list(actor=actor, filters=filters), filters, page, page_size)
 
 
 def organisation_export_rows(*, actor, filters: OrganisationFilters) -> QuerySet:
@@ -395,18 +488,30 @@ def organisation_export_rows(*, actor, filters: OrganisationFilters) -> QuerySet
     return organisation_list(actor=actor, filters=filters).prefetch_related("target_groups")
 
 
+def _public_filters(filters: OrganisationFilters) -> OrganisationFilters:
+    return OrganisationFilters(q=filters.q, area=filters.area, category=filters.category, sort=DEFAULT_SORT)
+
+
 def public_organisation_list(*, filters: OrganisationFilters) -> QuerySet:
     """Active and inactive organisations for everyone; dissolved ones are not listed."""
-    public = OrganisationFilters(q=filters.q, area=filters.area, category=filters.category, sort=DEFAULT_SORT)
+    public = _public_filters(filters)
     # Compared as an expression: nearly every organisation is public, so the status index would only mislead
     # the planner (SQLite without statistics) into walking most of the table.
     listed = Organisation.objects.alias(status_value=Concat("status", Value(""))).filter(
         status_value__in=PUBLIC_STATUSES
     )
-    rows = _facet_rows(public, None, PUBLIC_STATUSES)
-    if rows is not None:
-        return _with_facets(_faceted_list(rows, public), rows)
+    facet_range = _facet_range(public, None, PUBLIC_STATUSES)
+    if facet_range is not None:
+        return _with_facets(_faceted_list(facet_range, public), facet_range)
     return _list_related(_filtered(listed, public, None))
+
+
+def public_organisation_list_page(*, filters: OrganisationFilters, page: Any, page_size: Any) -> Page:
+    """A page of public_organisation_list, from the facet index without building its queryset when it can."""
+    facet_range = _facet_range(_public_filters(filters), None, PUBLIC_STATUSES)
+    if facet_range is not None:
+        return _facet_page(facet_range, page, page_size)
+    return organisation_page(public_organisation_list(filters=filters), filters, page, page_size)
 
 
 def _detail_queryset() -> QuerySet:

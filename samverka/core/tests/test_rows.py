@@ -54,10 +54,10 @@ def test_count_and_slice_counts_every_row_and_reads_one_slice_in_order():
     orgs = {name: OrganisationFactory(name=name, areas=[bærum]) for name in names}
     rows = OrganisationFacet.objects.filter(area=bærum, category__isnull=True).order_by("name")
     column = OrganisationFacet._meta.get_field("organisation")
-    total, ids = count_and_slice(rows.values_list("organisation_id", flat=True), column, 2, 3)
+    statement = rows.values_list("organisation_id", flat=True).query.sql_with_params()
+    total, ids = count_and_slice(statement, column, 2, 3)
     assert (total, ids) == (7, [orgs[n].pk for n in names[2:5]])
-    assert count_and_slice(rows.values_list("organisation_id", flat=True), column, 7, 3) == (7, [])
-    assert count_and_slice(rows.none().values_list("organisation_id", flat=True), column, 0, 3) == (0, [])
+    assert count_and_slice(statement, column, 7, 3) == (7, [])
 
 
 def test_fetch_one_gives_the_row_the_orm_gives_with_every_field_or_only_some():

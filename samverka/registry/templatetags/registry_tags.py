@@ -2,12 +2,12 @@ import uuid
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext
 
+from samverka.core.dates import format_date
 from samverka.core.html import esc
 
 from .. import orgnumbers
@@ -82,7 +82,7 @@ def organisation_rows(organisations) -> SafeString:
             f"<td>{esc(legal_forms.get(org.legal_form, org.legal_form))}</td>",
             f"<td>{esc(statuses.get(org.status, org.status))}</td>",
             f"<td>{name(org.home_area) if org.home_area else ''}</td>",
-            f"<td>{esc(dateformat.format(localtime(org.updated_at), short_date))}</td>",
+            f"<td>{esc(format_date(localtime(org.updated_at), short_date))}</td>",
             f"<td>{categories}</td>",
         )
         rows.append("<tr>\n      " + "\n      ".join(cells) + "\n    </tr>")

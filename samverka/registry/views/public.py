@@ -10,8 +10,7 @@ PAGE_SIZE = 25
 
 def public_list(request: HttpRequest):
     filters = selectors.OrganisationFilters.from_mapping(request.GET)
-    qs = selectors.public_organisation_list(filters=filters)
-    page = selectors.organisation_page(qs, filters, request.GET.get("page"), PAGE_SIZE)
+    page = selectors.public_organisation_list_page(filters=filters, page=request.GET.get("page"), page_size=PAGE_SIZE)
     context = {"page": page, "filters": filters, "query_without_page": query_without_page(request)}
     if is_htmx(request):
         return render(request, "registry/_public_results.html", context)

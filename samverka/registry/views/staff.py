@@ -74,8 +74,8 @@ def _columns(request, filters):
 def registry_list(request: HttpRequest):
     require_registry_user(request)
     filters = selectors.OrganisationFilters.from_mapping(request.GET)
-    page = selectors.organisation_page(
-        selectors.organisation_list(actor=request.user, filters=filters), filters, request.GET.get("page"), PAGE_SIZE
+    page = selectors.organisation_list_page(
+        actor=request.user, filters=filters, page=request.GET.get("page"), page_size=PAGE_SIZE
     )
     export_query = selectors.OrganisationFilters.as_query(filters)
     context = {
