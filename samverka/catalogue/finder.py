@@ -11,9 +11,11 @@ from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from samverka.areas.models import Area
+from samverka.areas.selectors import area_cached
+from samverka.core import refcache
 from samverka.core.errors import ValidationError
 from samverka.core.pagination import MAX_PAGE_SIZE, Page, clamp_page
-from samverka.registry.models import TargetGroup
+from samverka.registry.selectors import target_groups_cached
 
 from .models import (
     CONTENT_LANGUAGES as LANGS,
@@ -72,11 +74,12 @@ class FinderFilters:
                 values[name] = str(uuid.UUID(raw[name])) if raw[name] else ""
             except ValueError:
                 errors[name] = [_("Choose from the list.")]
-        if raw["area"] and "area" not in errors and not Area.objects.filter(pk=values["area"]).exists():
+        # Checked against the reference cache (core.refcache), not with a query per filter.
+        if raw["area"] and "area" not in errors and area_cached(values["area"]) is None:
             errors["area"] = [_("Choose from the list.")]
-        if raw["category"] and not TaxonomyTerm.objects.filter(code=raw["category"]).exists():
+        if raw["category"] and raw["category"] not in _term_codes():
             errors["category"] = [_("Unknown category.")]
-        if raw["target_group"] and not TargetGroup.objects.filter(code=raw["target_group"]).exists():
+        if raw["target_group"] and raw["target_group"] not in {g.code for g in target_groups_cached()}:
             errors["target_group"] = [_("Unknown target group.")]
         values["category"], values["target_group"] = raw["category"], raw["target_group"]
         if raw["language"] and raw["language"] not in {c for c, _l in OFFERED_LANGUAGES}:
@@ -118,9 +121,22 @@ class FinderResult:
     capped: bool = False
 
 
+def _term_codes() -> frozenset[str]:
+    """The codes of the service categories, from the reference cache."""
+    return refcache.cached(
+        "catalogue.term_codes", lambda: frozenset(TaxonomyTerm.objects.values_list("code", flat=True))
+    )
+
+
+def _area(area_pk: str) -> Area:
+    """A filter's area (checked by FinderFilters) from the reference cache; read from the database when it is not
+    there yet (created in another process within the cache's lifetime)."""
+    return area_cached(area_pk) or Area.objects.only("path").get(pk=area_pk)
+
+
 def _area_ids(area_pk: str) -> tuple[list, list]:
     """(ids of the area and those below it, ids of it and its ancestors)."""
-    area = Area.objects.only("path").get(pk=area_pk)
+    area = _area(area_pk)
     within = list(Area.objects.within(area).values_list("id", flat=True))
     parts = [p for p in area.path.split("/") if p]
     prefixes = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
@@ -255,7 +271,7 @@ def facets_for(filters: FinderFilters) -> Facets:
     none_of: list[str] = []
     if filters.area:
         # Served in the area or below it ("b"), a place in it ("k"), or served in an area above it ("a").
-        area = Area.objects.only("path").get(pk=filters.area)
+        area = _area(filters.area)
         above = [p for p in area.path.split("/") if p][:-1]
         any_of.append(
             (token("b", uuid.UUID(filters.area)), token("k", uuid.UUID(filters.area)), *("a" + p for p in above))

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from typing import cast
 
 from django import forms
-from django.db import connection
 from django.utils.dates import WEEKDAYS
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
@@ -12,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, AreaKind
+from samverka.core import refcache
 from samverka.core.widgets import QuickCheckboxInput, QuickNumberInput, QuickSelect, QuickTextInput
 from samverka.registry.models import TargetGroup
 
@@ -54,37 +54,19 @@ class FinderChoices:
     selects: dict[str, tuple[list[tuple[str, str]], SafeString]]
 
 
-_choices_cache: dict[str, tuple[tuple, FinderChoices]] = {}
-
-
-def _reference_stamp() -> tuple:
-    """A cheap version of the areas, categories and target groups (one query): it changes when a row is added,
-    removed or saved. Target groups have no timestamps: their count, last id and name lengths stand in."""
-    term, area, group = TaxonomyTerm._meta.db_table, Area._meta.db_table, TargetGroup._meta.db_table
-    names = " + ".join(f"LENGTH({c})" for c in ("code", "name", "name_nb", "name_sv", "name_fi", "name_en"))
-    sql = (
-        f"SELECT (SELECT COUNT(*) FROM {term}), (SELECT MAX(updated_at) FROM {term}), "  # noqa: S608  # nosec B608 (table names from the models)
-        f"(SELECT COUNT(*) FROM {area}), (SELECT MAX(updated_at) FROM {area}), "
-        f"(SELECT COUNT(*) FROM {group}), (SELECT MAX(id) FROM {group}), (SELECT SUM({names}) FROM {group})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return tuple(cursor.fetchone())
-
-
 def _options(choices: list[tuple[str, str]]) -> SafeString:
     return format_html_join("", '<option value="{}">{}</option>', choices)
 
 
 def finder_choices() -> FinderChoices:
-    """The option lists in the reader's language, kept in this process while the areas, categories and target
-    groups are unchanged (checked with one cheap query, see _reference_stamp): building them, the thousand area
-    options above all, cost more than the search itself."""
+    """The option lists in the reader's language, kept with the reference cache (core.refcache: saving an area,
+    category or target group clears it): building them, the thousand area options above all, cost more than the
+    search itself."""
     language = get_language() or ""
-    stamp = _reference_stamp()
-    cached = _choices_cache.get(language)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
+    return refcache.cached(f"catalogue.finder_choices.{language}", _finder_choices)
+
+
+def _finder_choices() -> FinderChoices:
     areas = [("", str(_("Everywhere"))), *area_choices()]
     any_ = [("", str(_("Any")))]
     lists = {
@@ -100,7 +82,6 @@ def finder_choices() -> FinderChoices:
         area_options=_options(areas),
         selects={name: (values, _options(values)) for name, values in lists.items()},
     )
-    _choices_cache[language] = (stamp, choices)
     return choices
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.core.models import BaseModel
+from samverka.core.refcache import ClearsReferenceCache
 
 CONTENT_LANGUAGES = ("nb", "sv", "fi", "en")
 # Order to fall back in when a service has no text in the reader's language.
@@ -62,7 +63,7 @@ class Taxonomy(BaseModel):
         return self.name
 
 
-class TaxonomyTerm(BaseModel):
+class TaxonomyTerm(ClearsReferenceCache, BaseModel):
     """A category with a stable code; `external_*` maps it onto another taxonomy (e.g. Open Eligibility)."""
 
     taxonomy = models.ForeignKey(Taxonomy, on_delete=models.PROTECT, related_name="terms")
