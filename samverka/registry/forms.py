@@ -21,7 +21,28 @@ def area_choices(areas) -> list[tuple[str, str]]:
     return [(str(a.pk), f"{'— ' * max(0, a.depth - 1)}{a.display_name} ({a.code})") for a in areas]
 
 
+FIXED_CHOICES = {
+    "legal_form": [("", _("Any")), *LegalForm.choices],
+    "status": [("", _("Any")), *OrganisationStatus.choices],
+    "sort": [
+        ("name", _("Name, A–Z")),
+        ("-name", _("Name, Z–A")),
+        ("number", _("Number, ascending")),
+        ("-number", _("Number, descending")),
+        ("-updated", _("Recently updated first")),
+        ("updated", _("Least recently updated first")),
+        ("municipality", _("Municipality, A–Z")),
+        ("-municipality", _("Municipality, Z–A")),
+    ],
+}
+
+
 class FilterForm(forms.Form):
+    """The registry list's filters, for display only: the list reads its filters with
+    selectors.OrganisationFilters.from_mapping (an unknown value is dropped there). So the selects carry no
+    choices of their own, only their options rendered once per language (see _select_options): copying and
+    normalising the choices on every visit cost more than rendering the rest of the form."""
+
     q = forms.CharField(
         label=_("Name or number"),
         required=False,
@@ -31,30 +52,9 @@ class FilterForm(forms.Form):
     area = forms.ChoiceField(label=_("Area (includes the areas below it)"), required=False, widget=QuickSelect)
     category = forms.ChoiceField(label=_("Category"), required=False, widget=QuickSelect)
     target_group = forms.ChoiceField(label=_("Target group"), required=False, widget=QuickSelect)
-    legal_form = forms.ChoiceField(
-        label=_("Legal form"), required=False, choices=[("", _("Any"))] + list(LegalForm.choices), widget=QuickSelect
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any"))] + list(OrganisationStatus.choices),
-        widget=QuickSelect,
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"),
-        required=False,
-        widget=QuickSelect,
-        choices=[
-            ("name", _("Name, A–Z")),
-            ("-name", _("Name, Z–A")),
-            ("number", _("Number, ascending")),
-            ("-number", _("Number, descending")),
-            ("-updated", _("Recently updated first")),
-            ("updated", _("Least recently updated first")),
-            ("municipality", _("Municipality, A–Z")),
-            ("-municipality", _("Municipality, Z–A")),
-        ],
-    )
+    legal_form = forms.ChoiceField(label=_("Legal form"), required=False, widget=QuickSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, areas=(), public=False, coarse_areas=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,54 +66,49 @@ class FilterForm(forms.Form):
         if public:
             for name in ("target_group", "legal_form", "status", "sort"):
                 del self.fields[name]
-        # The choices and their rendered options come from this process's cache (see _select_options).
+        # The rendered options come from this process's cache (see _select_options).
         selects = {"area": _area_options(areas), **_select_options()}
         for name, field in self.fields.items():
             if name in selects:
-                choices, options = selects[name]
-                field = cast(forms.ChoiceField, field)
-                field.choices = choices
-                cast(QuickSelect, field.widget).rendered_options = options
+                cast(QuickSelect, field.widget).rendered_options = selects[name]
 
 
 # Distinct area lists whose options are kept (per language); the lists are the users' role scopes.
 AREA_OPTION_SETS = 256
 
 
-def _select_options() -> dict[str, tuple[list, SafeString]]:
-    """(choices, rendered options) of the filter's selects that are the same for everyone, in the active language,
+def _select_options() -> dict[str, SafeString]:
+    """The rendered options of the filter's selects that are the same for everyone, in the active language,
     kept with the reference cache: rendering them on every list page cost more than its queries."""
 
-    def build() -> dict[str, tuple[list, SafeString]]:
+    def build() -> dict[str, SafeString]:
         any_ = [("", str(_("Any")))]
         lists = {
             "category": any_ + [(c.code, c.display_name) for c in categories_cached()],
             "target_group": any_ + [(t.code, t.display_name) for t in target_groups_cached()],
             **{name: _fixed_choices(name) for name in ("legal_form", "status", "sort")},
         }
-        return {name: (values, rendered_options(values)) for name, values in lists.items()}
+        return {name: rendered_options(values) for name, values in lists.items()}
 
     return refcache.cached(f"registry.filter_selects.{get_language()}", build)
 
 
-def _area_options(areas) -> tuple[list, SafeString]:
-    """(choices, rendered options) of the area select for these areas, in the active language, kept per area list
+def _area_options(areas) -> SafeString:
+    """The rendered options of the area select for these areas, in the active language, kept per area list
     with the reference cache (an area renamed or added clears it)."""
-    kept: dict[tuple, tuple[list, SafeString]] = refcache.cached(f"registry.filter_areas.{get_language()}", dict)
+    kept: dict[tuple, SafeString] = refcache.cached(f"registry.filter_areas.{get_language()}", dict)
     key = tuple(a.pk for a in areas)
     found = kept.get(key)
     if found is None:
         if len(kept) >= AREA_OPTION_SETS:
             kept.clear()
-        choices = [("", str(_("All areas"))), *area_choices(areas)]
-        found = kept[key] = (choices, rendered_options(choices))
+        found = kept[key] = rendered_options([("", str(_("All areas"))), *area_choices(areas)])
     return found
 
 
 def _fixed_choices(name: str) -> list[tuple[str, str]]:
-    """A select's choices declared on the form, with the labels in the active language."""
-    field = cast(forms.ChoiceField, FilterForm.base_fields[name])
-    return [(value, str(label)) for value, label in field.choices]  # type: ignore[misc, union-attr]
+    """A select's fixed choices (FIXED_CHOICES), with the labels in the active language."""
+    return [(value, str(label)) for value, label in FIXED_CHOICES[name]]
 
 
 class OrganisationForm(forms.Form):

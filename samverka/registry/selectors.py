@@ -257,7 +257,7 @@ class FacetRange:
         table = connection.ops.quote_name(meta.db_table)
 
         def column(name: str) -> str:
-            return connection.ops.quote_name(cast(Field, meta.get_field(name)).column)
+            return connection.ops.quote_name(cast(str, cast(Field, meta.get_field(name)).column))
 
         def value(name: str, raw) -> Any:
             return cast(Field, meta.get_field(name)).get_db_prep_value(raw, connection)
