@@ -12,7 +12,8 @@ configuration (names weighted A), and a `facets` text array, each with a GIN ind
 Facets are the finder's filters as tokens (organisation, areas, municipalities of the locations, categories,
 target groups, languages offered, cost, vouchers, access mode, weekdays, age limits): the index answers a search
 with its filters in one query and stops at the first matches it needs, instead of joining every match.
-On SQLite the facets column also holds the stems of the names (see name_token).
+On SQLite the facets column also holds the stems of the names (see name_token); on PostgreSQL a `names` text
+array holds them, in the same form, taken from each vector's name-weighted (A) lexemes (see pg_name_tokens).
 Areas also give a token for each area they lie in ("b": an area served, "k": a place's municipality, from the
 areas' materialised paths), so "in this county" is one token rather than one per municipality; a change to the
 area tree (a data migration) needs `samverka reindex`.
@@ -56,6 +57,7 @@ PG_INDEXES = (
         for lang in text.LANGUAGES
     ),
     f"CREATE INDEX IF NOT EXISTS {TSV_TABLE}_facets_gin ON {TSV_TABLE} USING gin (facets)",
+    f"CREATE INDEX IF NOT EXISTS {TSV_TABLE}_names_gin ON {TSV_TABLE} USING gin (names)",
 )
 
 
@@ -325,10 +327,21 @@ def _pg_rows(docs: list[Document]) -> list[list]:
     return rows
 
 
-def _pg_vectors() -> str:
-    return ", ".join(
-        f"setweight(to_tsvector('{cfg}', %s), 'A') || to_tsvector('{cfg}', %s)" for cfg in text.SNOWBALL.values()
+def pg_name_tokens(alias: str) -> str:
+    """SQL: the name tokens of a row of the tsvector table (`alias`): name_token(language, lexeme) of each lexeme
+    weighted A (a word of the name) in each language's vector. Also used by migration 0008."""
+    return " || ".join(
+        f"ARRAY(SELECT 'q{lang}' || lexeme FROM unnest({alias}.{lang}) WHERE 'A' = ANY(weights))"  # noqa: S608  # nosec B608 (constants only)
+        for lang in text.LANGUAGES
     )
+
+
+def _pg_vector_list() -> list[str]:
+    """SQL of each language's vector: the name (weight A) and the body, from two parameters each."""
+    return [
+        f"setweight(to_tsvector('{text.SNOWBALL[lang]}', %s), 'A') || to_tsvector('{text.SNOWBALL[lang]}', %s)"
+        for lang in text.LANGUAGES
+    ]
 
 
 def _insert(docs: list[Document], stems: _Stems | None = None) -> None:
@@ -341,8 +354,14 @@ def _insert(docs: list[Document], stems: _Stems | None = None) -> None:
             sql = f"INSERT INTO {FTS_TABLE} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608 (constants only)
             cursor.executemany(sql, _sqlite_rows(docs, stems or _Stems()))
         elif connection.vendor == "postgresql":
-            columns = ", ".join([*text.LANGUAGES, "facets"])
-            sql = f"INSERT INTO {TSV_TABLE} (service_id, {columns}) VALUES (%s, {_pg_vectors()}, %s)"  # noqa: S608  # nosec B608 (constants only)
+            languages = ", ".join(text.LANGUAGES)
+            vectors = ", ".join(f"{v} AS {lang}" for v, lang in zip(_pg_vector_list(), text.LANGUAGES, strict=True))
+            # The names column is read off the vectors just built, so it holds PostgreSQL's own stems.
+            sql = (
+                f"INSERT INTO {TSV_TABLE} (service_id, {languages}, facets, names) "  # noqa: S608  # nosec B608 (constants only)
+                f"SELECT v.service_id, {', '.join(f'v.{lang}' for lang in text.LANGUAGES)}, v.facets, "
+                f"{pg_name_tokens('v')} FROM (SELECT %s::uuid AS service_id, {vectors}, %s::text[] AS facets) v"
+            )
             cursor.executemany(sql, _pg_rows(docs))
 
 
@@ -397,9 +416,11 @@ def _empty() -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
             cursor.execute(SQLITE_CREATE)
         elif connection.vendor == "postgresql":
-            for lang in (*text.LANGUAGES, "facets"):
+            for lang in (*text.LANGUAGES, "facets", "names"):
                 cursor.execute(f"DROP INDEX IF EXISTS {TSV_TABLE}_{lang}_gin")
             cursor.execute(f"TRUNCATE {TSV_TABLE}")
+            # A rebuild run by a migration older than 0008 (which adds the column) writes the names too.
+            cursor.execute(f"ALTER TABLE {TSV_TABLE} ADD COLUMN IF NOT EXISTS names text[] NOT NULL DEFAULT '{{}}'")
     SearchWord.objects.all().delete()
 
 

@@ -169,12 +169,18 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             if built is None:
                 return None
             conditions, params_where, ranks, rank_params = built
-            where.append("(" + " OR ".join(conditions) + ")")
-            params += params_where
+            names = _pg_names_condition(cursor, groups) if names_only else None
+            if names is not None:
+                # The names column's short entries, not the weights of every row holding the words anywhere.
+                where.append(names[0])
+                params += names[1]
+            else:
+                where.append("(" + " OR ".join(conditions) + ")")
+                params += params_where
             rank_sql = " + ".join(ranks)
         facet_conditions, facet_params = _pg_facets(facets)
         facet_condition = " AND ".join(facet_conditions)
-        columns = f"service_id, {', '.join(text.LANGUAGES)}"
+        columns = f"service_id, {', '.join(text.LANGUAGES)}, names"
         if where and facet_condition and _facets_are_narrow(cursor, facet_condition, facet_params):
             # The filters keep few services: read those (the facet index) and test the words on each, instead of
             # letting the planner AND the facet bitmap with the bitmap of every service holding a common stem
@@ -194,6 +200,47 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
         )
         cursor.execute(sql, [*rank_params, *params, limit])
         return [Candidate(sid, float(score)) for sid, score in cursor.fetchall()]
+
+
+# PostgreSQL's stems of query words, per (configuration, word): asked once per process (bounded).
+_lexemes: dict[tuple[str, str], tuple[str, ...]] = {}
+LEXEME_MEMO_SIZE = 20_000
+
+
+def _pg_lexemes(cursor, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The lexemes PostgreSQL makes of each (configuration, word), as to_tsvector does when indexing."""
+    missing = sorted(pair for pair in pairs if pair not in _lexemes)
+    if missing:
+        cursor.execute(
+            "SELECT ARRAY(SELECT lexeme FROM unnest(to_tsvector(l.cfg::regconfig, l.word))) "
+            "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS l(cfg, word, n) ORDER BY l.n",
+            [[cfg for cfg, _w in missing], [w for _cfg, w in missing]],
+        )
+        if len(_lexemes) + len(missing) > LEXEME_MEMO_SIZE:
+            _lexemes.clear()
+        for pair, (found,) in zip(missing, cursor.fetchall(), strict=True):
+            _lexemes[pair] = tuple(found)
+    return {pair: _lexemes[pair] for pair in pairs}
+
+
+def _pg_names_condition(cursor, groups: list[list[str]]) -> tuple[str, list] | None:
+    """Every group in the name, in one language, as conditions on the names column (index.pg_name_tokens): the
+    same services as the name-weighted tsqueries of _pg_tsquery. None when no group keeps a word."""
+    kept = {lang: [[w for w in g if w not in text.stop_words(lang)] for g in groups] for lang in text.LANGUAGES}
+    lexemes = _pg_lexemes(cursor, {(text.SNOWBALL[lang], w) for lang, gs in kept.items() for g in gs for w in g})
+    clauses, params = [], []
+    for lang, lang_groups in kept.items():
+        parts = []
+        for group in lang_groups:
+            tokens = sorted({f"q{lang}{x}" for w in group for x in lexemes[(text.SNOWBALL[lang], w)]})
+            if tokens:  # a group without lexemes is left out, as an empty tsquery is
+                parts.append("names && %s::text[]")
+                params.append(tokens)
+        if parts:
+            clauses.append("(" + " AND ".join(parts) + ")")
+    if not clauses:
+        return None
+    return "(" + " OR ".join(clauses) + ")", params
 
 
 # Filters that keep fewer services than this are read first and the words tested on each (PostgreSQL).

@@ -103,6 +103,29 @@ def test_postgres_index_holds_a_tsvector_per_language(corpus):
         assert "'frivil'" in cursor.fetchone()[0]
 
 
+@pytest.mark.postgres
+def test_postgres_names_column_holds_the_name_lexemes_and_the_migration_fills_it_alike(corpus):
+    from django.db import connection
+
+    from samverka.catalogue.search.index import pg_name_tokens
+
+    def names(service):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT names FROM catalogue_service_tsv WHERE service_id = %s", [str(service.pk)])
+            return sorted(cursor.fetchone()[0])
+
+    written = names(corpus["nb"])
+    # The name's words, not the summary's ("eldre"), in PostgreSQL's own stems.
+    assert "qnbfrivil" in written and "qnbeldr" not in written and not any(t.startswith("qnbeldre") for t in written)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE catalogue_service_tsv SET names = '{}'")
+        cursor.execute(f"UPDATE catalogue_service_tsv t SET names = {pg_name_tokens('t')}")  # as migration 0008
+    assert names(corpus["nb"]) == written
+    # Every word of the name, in one language: both words of the Norwegian name, not one word of it and one other.
+    assert search_ids("frivillige besøkstjenester") == [corpus["nb"].pk]
+    assert corpus["nb"].pk not in search_ids("frivillig stöd")
+
+
 @pytest.mark.parametrize(
     ("params", "hit"),
     [
