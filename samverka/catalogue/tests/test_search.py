@@ -119,9 +119,9 @@ def test_postgres_names_column_holds_the_name_lexemes_and_the_migration_fills_it
     assert "qnbfrivil" in written and "qnbeldr" not in written and not any(t.startswith("qnbeldre") for t in written)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE catalogue_service_tsv SET names = '{}'")
-        cursor.execute(f"UPDATE catalogue_service_tsv t SET names = {pg_name_tokens('t')}")  # as migration 0008
+        cursor.execute(f"UPDATE catalogue_service_tsv t SET names = {pg_name_tokens('t')}")  # noqa: S608 (as migration 0008)
     assert names(corpus["nb"]) == written
-    # Every word of the name, in one language: both words of the Norwegian name, not one word of it and one other.
+    # Every word of the name in one language: both words of the Norwegian name, not one of it and one other.
     assert search_ids("frivillige besøkstjenester") == [corpus["nb"].pk]
     assert corpus["nb"].pk not in search_ids("frivillig stöd")
 
