@@ -209,18 +209,21 @@ LEXEME_MEMO_SIZE = 20_000
 
 def _pg_lexemes(cursor, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
     """The lexemes PostgreSQL makes of each (configuration, word), as to_tsvector does when indexing."""
-    missing = sorted(pair for pair in pairs if pair not in _lexemes)
+    known = {pair: _lexemes[pair] for pair in pairs if pair in _lexemes}
+    missing = sorted(pairs - known.keys())
     if missing:
         cursor.execute(
             "SELECT ARRAY(SELECT lexeme FROM unnest(to_tsvector(l.cfg::regconfig, l.word))) "
             "FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS l(cfg, word, n) ORDER BY l.n",
             [[cfg for cfg, _w in missing], [w for _cfg, w in missing]],
         )
-        if len(_lexemes) + len(missing) > LEXEME_MEMO_SIZE:
+        found = {pair: tuple(row[0]) for pair, row in zip(missing, cursor.fetchall(), strict=True)}
+        # Another thread may clear the memo meanwhile: this search answers from its own copies.
+        if len(_lexemes) + len(found) > LEXEME_MEMO_SIZE:
             _lexemes.clear()
-        for pair, (found,) in zip(missing, cursor.fetchall(), strict=True):
-            _lexemes[pair] = tuple(found)
-    return {pair: _lexemes[pair] for pair in pairs}
+        _lexemes.update(found)
+        known |= found
+    return known
 
 
 def _pg_names_condition(cursor, groups: list[list[str]]) -> tuple[str, list] | None:
