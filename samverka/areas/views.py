@@ -4,8 +4,8 @@ from django.http import HttpRequest
 from django.shortcuts import render
 
 from samverka.core.pagination import paginate
+from samverka.registry import figures as registry_figures
 from samverka.registry import permissions as registry_permissions
-from samverka.registry import selectors as registry_selectors
 
 from . import selectors
 from .models import Country
@@ -31,7 +31,7 @@ def area_list(request: HttpRequest):
 
 def area_detail(request: HttpRequest, pk):
     area = selectors.area_get(pk=pk)
-    totals = registry_selectors.area_totals(area)
+    totals = registry_figures.area_totals(area)
     return render(
         request,
         "areas/detail.html",

@@ -36,26 +36,32 @@ def _convert(values: Sequence[Any], columns: list[tuple[Any, list]]) -> list[Any
     return out
 
 
+def param_marks(count: int) -> str:
+    """`count` parameter markers for a hand-written statement ("%s, %s, …"): the values travel as parameters."""
+    return ", ".join(["%s"] * count)
+
+
 def _in(ids: list, field: models.Field) -> tuple[str, list]:
-    placeholders = ", ".join(["%s"] * len(ids))
-    return f"IN ({placeholders})", [field.get_db_prep_value(i, connection) for i in ids]
+    return f"IN ({param_marks(len(ids))})", [field.get_db_prep_value(i, connection) for i in ids]
+
+
+def _select(model: type[models.Model], field_names: tuple[str, ...] | None) -> tuple[str, list, list[str]]:
+    """ "SELECT <columns> FROM <table>" of `model` (every field, or the primary key and `field_names`), the columns
+    with their converters, and their attribute names; in the model's field order, which Model.from_db reads a partial
+    row in. Only quoted names from the model's metadata."""
+    meta = model._meta
+    wanted = None if field_names is None else {meta.pk.name, *field_names}
+    fields = [f for f in meta.concrete_fields if wanted is None or f.name in wanted]
+    sql = f"SELECT {', '.join(_quote(f.column) for f in fields)} FROM {_quote(meta.db_table)}"  # noqa: S608  # nosec B608
+    return sql, [_column(f) for f in fields], [f.attname for f in fields]
 
 
 @lru_cache(maxsize=64)
 def _select_by_ids(model: type[models.Model], field_names: tuple[str, ...], count: int, vendor: str):
     """The statement reading `count` rows of `model` by primary key, and its columns; built once per process and
     shape (a list page asks for the same fields and nearly always the same number of rows)."""
-    meta = model._meta
-    wanted = {meta.pk.name, *field_names}
-    # In the model's field order: Model.from_db reads a partial row in that order.
-    fields = [f for f in meta.concrete_fields if f.name in wanted]
-    placeholders = ", ".join(["%s"] * count)
-    # Only quoted names from the model's metadata and placeholders: the values travel as parameters.
-    sql = (
-        f"SELECT {', '.join(_quote(f.column) for f in fields)} FROM {_quote(meta.db_table)} "  # noqa: S608  # nosec B608
-        f"WHERE {_quote(meta.pk.column)} IN ({placeholders})"
-    )
-    return sql, [_column(f) for f in fields], [f.attname for f in fields]
+    select, columns, attnames = _select(model, field_names)
+    return f"{select} WHERE {_quote(model._meta.pk.column)} IN ({param_marks(count)})", columns, attnames
 
 
 def fetch_by_ids[M: models.Model](model: type[M], field_names: Iterable[str], ids: list) -> list[M]:
@@ -75,15 +81,9 @@ def fetch_by_ids[M: models.Model](model: type[M], field_names: Iterable[str], id
 def _select_one(model: type[models.Model], key: str, field_names: tuple[str, ...] | None, vendor: str):
     """The statement reading one row of `model` by its `key` field, and its columns; built once per process (the
     vendor is part of the key: the quoting and converters are the database's)."""
-    meta = model._meta
-    wanted = None if field_names is None else {meta.pk.name, *field_names}
-    fields = [f for f in meta.concrete_fields if wanted is None or f.name in wanted]
-    key_field = meta.pk if key == "pk" else meta.get_field(key)
-    sql = (
-        f"SELECT {', '.join(_quote(f.column) for f in fields)} FROM {_quote(meta.db_table)} "  # noqa: S608  # nosec B608
-        f"WHERE {_quote(cast(models.Field, key_field).column)} = %s"
-    )
-    return sql, key_field, [_column(f) for f in fields], [f.attname for f in fields]
+    select, columns, attnames = _select(model, field_names)
+    key_field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+    return f"{select} WHERE {_quote(cast(models.Field, key_field).column)} = %s", key_field, columns, attnames
 
 
 def fetch_one[M: models.Model](

@@ -86,7 +86,7 @@ def _select_options() -> dict[str, SafeString]:
         lists = {
             "category": any_ + [(c.code, c.display_name) for c in categories_cached()],
             "target_group": any_ + [(t.code, t.display_name) for t in target_groups_cached()],
-            **{name: _fixed_choices(name) for name in ("legal_form", "status", "sort")},
+            **{name: [(value, str(label)) for value, label in fixed] for name, fixed in FIXED_CHOICES.items()},
         }
         return {name: rendered_options(values) for name, values in lists.items()}
 
@@ -104,11 +104,6 @@ def _area_options(areas) -> SafeString:
             kept.clear()
         found = kept[key] = rendered_options([("", str(_("All areas"))), *area_choices(areas)])
     return found
-
-
-def _fixed_choices(name: str) -> list[tuple[str, str]]:
-    """A select's fixed choices (FIXED_CHOICES), with the labels in the active language."""
-    return [(value, str(label)) for value, label in FIXED_CHOICES[name]]
 
 
 class OrganisationForm(forms.Form):

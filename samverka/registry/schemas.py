@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from . import orgnumbers, selectors
+from . import figures, orgnumbers
 from .models import LegalForm, OrganisationStatus
 
 
@@ -168,7 +168,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_latest_year(obj):
-        latest = selectors.latest_year(obj)
+        latest = figures.latest_year(obj)
         return year_out(latest, obj.country) if latest else None
 
 
@@ -189,5 +189,5 @@ def year_out(row, country: str) -> dict:
         "year": row.year,
         "organisation_id": row.organisation_id,
         **{f: getattr(row, f) for f in ("members", "volunteers", "peer_supporters", "employees", "volunteer_hours")},
-        "person_years": selectors.person_years(row.volunteer_hours, country),
+        "person_years": figures.person_years(row.volunteer_hours, country),
     }

@@ -7,12 +7,10 @@ area), and first turn "this area and below" into a short list of area ids so the
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, cast, overload
+from typing import Any, cast
 
-from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, Field, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
+from django.db.models import Count, Exists, Field, OuterRef, Prefetch, Q, QuerySet, Value, Window
 from django.db.models.functions import Concat
 from django.http import Http404
 
@@ -23,7 +21,7 @@ from samverka.audit.models import AuditEvent
 from samverka.audit.services import audit_record
 from samverka.core import refcache
 from samverka.core.pagination import Page, clamp_page, clamp_page_size, last_page, paginate
-from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links
+from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links, param_marks
 
 from . import permissions
 from .models import (
@@ -269,10 +267,10 @@ class FacetRange:
         else:
             where.append(f"{table}.{column('category')} IS NULL")
         if self.scope_area_ids:
-            marks = ", ".join(["%s"] * len(self.scope_area_ids))
             where.append(
                 f"EXISTS (SELECT 1 FROM {table} scope WHERE scope.{column('organisation')} = "  # noqa: S608  # nosec B608
-                f"{table}.{column('organisation')} AND scope.{column('area')} IN ({marks}) "
+                f"{table}.{column('organisation')} AND scope.{column('area')} "
+                f"IN ({param_marks(len(self.scope_area_ids))}) "
                 f"AND scope.{column('category')} IS NULL)"
             )
             params += [value("area", a) for a in self.scope_area_ids]
@@ -281,10 +279,10 @@ class FacetRange:
                 where.append(f"{table}.{column(name)} = %s")
                 params.append(getattr(self, name))
         if self.statuses:
-            where.append(f"{table}.{column('status')} IN ({', '.join(['%s'] * len(self.statuses))})")
+            where.append(f"{table}.{column('status')} IN ({param_marks(len(self.statuses))})")
             params += list(self.statuses)
         direction = " DESC" if self.descending else ""
-        # Only quoted names from the model's metadata and placeholders: the values travel as parameters.
+        # Only quoted names from the model's metadata: the values travel as parameters.
         sql = (
             f"SELECT {table}.{column('organisation')} FROM {table} WHERE {' AND '.join(where)} "  # noqa: S608  # nosec B608
             f"ORDER BY {table}.{column('name')}{direction}, {table}.{column('organisation')}{direction}"
@@ -579,63 +577,9 @@ def organisation_history(*, actor, organisation: Organisation) -> QuerySet:
     )
 
 
-def latest_year(org: Organisation) -> OrganisationYear | None:
-    """The most recent yearly figures of an organisation fetched with _detail_queryset (no query)."""
-    years = list(org.years.all())
-    return years[0] if years else None
-
-
-@overload
-def person_years(hours: int, country: str) -> Decimal: ...
-@overload
-def person_years(hours: None, country: str) -> None: ...
-@overload
-def person_years(hours: int | None, country: str) -> Decimal | None: ...
-def person_years(hours: int | None, country: str) -> Decimal | None:
-    if hours is None:
-        return None
-    per_year = settings.HOURS_PER_PERSON_YEAR[country]
-    return (Decimal(hours) / Decimal(per_year)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-@dataclass
-class AreaTotals:
-    organisations: int
-    members: int
-    volunteers: int
-    peer_supporters: int
-    employees: int
-    volunteer_hours: int
-    person_years: Decimal
-
-
 def area_organisations(area: Area) -> QuerySet:
     """Organisations serving `area` or any area below it (all statuses but dissolved)."""
     return Organisation.objects.filter(_serving_within([area.path])).exclude(status=OrganisationStatus.DISSOLVED)
-
-
-def area_totals(area: Area) -> AreaTotals:
-    """Sum of each serving organisation's latest yearly figures; person-years by each organisation's country."""
-    orgs = area_organisations(area)
-    latest = OrganisationYear.objects.filter(organisation=OuterRef("organisation")).order_by("-year").values("year")[:1]
-    rows = (
-        OrganisationYear.objects.filter(organisation__in=orgs.values("pk"), year=Subquery(latest))
-        .values("organisation__country")
-        .annotate(
-            members=Sum("members"),
-            volunteers=Sum("volunteers"),
-            peer_supporters=Sum("peer_supporters"),
-            employees=Sum("employees"),
-            volunteer_hours=Sum("volunteer_hours"),
-        )
-        .order_by()
-    )
-    totals = AreaTotals(orgs.count(), 0, 0, 0, 0, 0, Decimal("0.0"))
-    for row in rows:
-        for field in ("members", "volunteers", "peer_supporters", "employees", "volunteer_hours"):
-            setattr(totals, field, getattr(totals, field) + (row[field] or 0))
-        totals.person_years += person_years(row["volunteer_hours"] or 0, row["organisation__country"])
-    return totals
 
 
 def categories_cached() -> list[Category]:

@@ -336,12 +336,17 @@ def pg_name_tokens(alias: str) -> str:
     )
 
 
-def _pg_vector_list() -> list[str]:
-    """SQL of each language's vector: the name (weight A) and the body, from two parameters each."""
-    return [
-        f"setweight(to_tsvector('{text.SNOWBALL[lang]}', %s), 'A') || to_tsvector('{text.SNOWBALL[lang]}', %s)"
-        for lang in text.LANGUAGES
-    ]
+# One row of the tsvector table from the words of a document: each language's vector from its name (weight A) and
+# body, the facets, and the names column read off the vectors just built (so it holds PostgreSQL's own stems).
+_PG_VECTORS = ", ".join(
+    f"setweight(to_tsvector('{cfg}', %s), 'A') || to_tsvector('{cfg}', %s) AS {lang}"
+    for lang, cfg in text.SNOWBALL.items()
+)
+PG_INSERT = (
+    f"INSERT INTO {TSV_TABLE} (service_id, {', '.join(text.LANGUAGES)}, facets, names) "  # noqa: S608  # nosec B608 (constants only)
+    f"SELECT v.service_id, {', '.join(f'v.{lang}' for lang in text.LANGUAGES)}, v.facets, {pg_name_tokens('v')} "
+    f"FROM (SELECT %s::uuid AS service_id, {_PG_VECTORS}, %s::text[] AS facets) v"
+)
 
 
 def _insert(docs: list[Document], stems: _Stems | None = None) -> None:
@@ -354,15 +359,7 @@ def _insert(docs: list[Document], stems: _Stems | None = None) -> None:
             sql = f"INSERT INTO {FTS_TABLE} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608 (constants only)
             cursor.executemany(sql, _sqlite_rows(docs, stems or _Stems()))
         elif connection.vendor == "postgresql":
-            languages = ", ".join(text.LANGUAGES)
-            vectors = ", ".join(f"{v} AS {lang}" for v, lang in zip(_pg_vector_list(), text.LANGUAGES, strict=True))
-            # The names column is read off the vectors just built, so it holds PostgreSQL's own stems.
-            sql = (
-                f"INSERT INTO {TSV_TABLE} (service_id, {languages}, facets, names) "  # noqa: S608  # nosec B608 (constants only)
-                f"SELECT v.service_id, {', '.join(f'v.{lang}' for lang in text.LANGUAGES)}, v.facets, "
-                f"{pg_name_tokens('v')} FROM (SELECT %s::uuid AS service_id, {vectors}, %s::text[] AS facets) v"
-            )
-            cursor.executemany(sql, _pg_rows(docs))
+            cursor.executemany(PG_INSERT, _pg_rows(docs))
 
 
 def _delete(ids: list) -> None:

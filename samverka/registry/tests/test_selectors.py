@@ -2,7 +2,7 @@ import pytest
 from django.http import Http404
 
 from samverka.audit.models import AuditEvent
-from samverka.registry import selectors
+from samverka.registry import figures, selectors
 from samverka.registry.selectors import OrganisationFilters
 
 from .factories import (
@@ -112,7 +112,7 @@ def test_area_totals_use_each_organisations_latest_year_and_country_hours(settin
     other = OrganisationFactory(home_area=area("NO", "3203"))
     OrganisationYearFactory(organisation=other, year=2025, volunteer_hours=1695, members=5)
     OrganisationYearFactory(organisation=OrganisationFactory(areas=[area("SE", "1780")], country="SE"), year=2024)
-    totals = selectors.area_totals(area("NO", "32"))
+    totals = figures.area_totals(area("NO", "32"))
     assert totals.organisations == 2
     assert totals.members == 15
     assert totals.volunteer_hours == 5085
@@ -148,7 +148,7 @@ def test_country_wide_scope_checks_each_row_and_keeps_served_and_home_areas():
     grant_area_role(national, area("NO", "NO", kind="country"))
     assert _staff_names(national) == ["Home", "Served", "Swedish serving Norway"]
     assert selectors.staff_scope(national).count() == 3
-    totals = selectors.area_totals(area("NO", "NO", kind="country"))
+    totals = figures.area_totals(area("NO", "NO", kind="country"))
     assert totals.organisations == 3
 
 

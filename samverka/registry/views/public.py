@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.shortcuts import render
 
-from .. import permissions, selectors
+from .. import figures, permissions, selectors
 from ..forms import FilterForm, areas_for_form
 from .common import is_htmx, query_without_page
 
@@ -20,7 +20,7 @@ def public_list(request: HttpRequest):
 
 def public_detail(request: HttpRequest, pk):
     org = selectors.organisation_get_public(pk=pk)
-    latest = selectors.latest_year(org)
+    latest = figures.latest_year(org)
     user = request.user
     return render(
         request,
@@ -28,7 +28,7 @@ def public_detail(request: HttpRequest, pk):
         {
             "org": org,
             "latest": latest,
-            "latest_person_years": selectors.person_years(latest.volunteer_hours, org.country) if latest else None,
+            "latest_person_years": figures.person_years(latest.volunteer_hours, org.country) if latest else None,
             "can_edit": permissions.can_edit(user, org),
             "can_view_history": permissions.can_view_history(user, org),
         },

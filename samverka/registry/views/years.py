@@ -7,15 +7,13 @@ from django.views.decorators.http import require_http_methods
 
 from samverka.core.errors import NotFound, ValidationError
 
-from .. import selectors, services
+from .. import figures, selectors, services
 from ..forms import YearForm
 from .common import add_service_errors
 
 
 def _rows(org):
-    return [
-        {"year": y, "person_years": selectors.person_years(y.volunteer_hours, org.country)} for y in org.years.all()
-    ]
+    return [{"year": y, "person_years": figures.person_years(y.volunteer_hours, org.country)} for y in org.years.all()]
 
 
 @login_required
