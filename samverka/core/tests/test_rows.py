@@ -37,6 +37,33 @@ def test_fetch_by_ids_loads_a_deferred_field_on_access_and_ignores_unknown_ids()
     assert fetch_by_ids(Organisation, FIELDS, []) == []
 
 
+def test_fetch_by_ids_objects_behave_as_loaded_ones_saving_and_comparing_like_the_orms():
+    org = OrganisationFactory(name="Before")
+    [fetched] = fetch_by_ids(Organisation, FIELDS, [org.pk])
+    assert fetched == org and not fetched._state.adding and fetched._state.db == "default"
+    fetched.name = "After"
+    fetched.save(update_fields=["name"])
+    org.refresh_from_db()
+    assert org.name == "After"
+
+
+def test_fetch_by_ids_makes_objects_through_init_when_a_model_has_init_listeners():
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    org = OrganisationFactory()
+    post_init.connect(listener, sender=Organisation)
+    try:
+        [fetched] = fetch_by_ids(Organisation, FIELDS, [org.pk])
+    finally:
+        post_init.disconnect(listener, sender=Organisation)
+    assert seen == [org.pk] and fetched.name == org.name
+
+
 def test_fetch_links_gives_each_organisations_category_ids():
     health, culture = Category.objects.get(code="health"), Category.objects.get(code="culture")
     one = OrganisationFactory(categories=[health, culture])
