@@ -10,7 +10,11 @@ from html import escape
 
 def esc(value: object) -> str:
     """`value` as text escaped for an HTML element or a quoted attribute."""
-    return escape(str(value), quote=True)
+    text = value if type(value) is str else str(value)
+    # Most values (names, numbers, dates) hold none of the five characters: they are returned as they are.
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text, quote=True)
+    return text
 
 
 def options_html(choices, selected: str | None) -> str:

@@ -4,21 +4,23 @@ Django renders each <input> through two templates (input.html, attrs.html); thes
 """
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
-from .html import options_html
+from .html import esc, options_html
 
 
-def _attributes(attrs: dict) -> SafeString:
-    """HTML attributes in their order, as Django's attrs.html writes them (True: the name alone; False: left out)."""
-    return mark_safe(  # nosec B308 B703 (each part is built by format_html)
-        "".join(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-            for name, value in attrs.items()
-            if value is not False
-        )
+def _text(value: object) -> str:
+    """`value` escaped unless already marked safe: what format_html does with each argument."""
+    return str(value) if isinstance(value, SafeData) else esc(value)
+
+
+def _attributes(attrs: dict) -> str:
+    """HTML attributes in their order, as Django's attrs.html writes them (True: the name alone; False: left out),
+    escaped."""
+    return "".join(
+        f" {_text(name)}" if value is True else f' {_text(name)}="{_text(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -27,9 +29,10 @@ class QuickInputMixin:
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
-        value_attribute = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
-        return format_html(
-            '<input type="{}" name="{}"{}{}>', widget["type"], name, value_attribute, _attributes(widget["attrs"])
+        value_attribute = f' value="{_text(widget["value"])}"' if widget["value"] is not None else ""
+        attributes = _attributes(widget["attrs"])
+        return mark_safe(  # nosec B308 B703 (every part escaped by _text)
+            f'<input type="{_text(widget["type"])}" name="{_text(name)}"{value_attribute}{attributes}>'
         )
 
 
@@ -66,8 +69,8 @@ class QuickSelect(forms.Select):
             options = rendered_options(self.choices)
         chosen = "" if value is None else str(value)
         if chosen or self.mark_blank:
-            option = format_html('<option value="{}">', chosen)
+            option = f'<option value="{esc(chosen)}">'
             # Only the constant word "selected" is added to options that were escaped when they were rendered.
-            options = mark_safe(options.replace(option, option[:-1] + " selected>", 1))  # nosec B308 B703
-        attributes = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, attributes, options)
+            options = options.replace(option, option[:-1] + " selected>", 1)
+        attributes = _attributes(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{_text(name)}"{attributes}>{options}</select>')  # nosec B308 B703

@@ -247,8 +247,9 @@ class FacetRange:
         order = ("-name", "-organisation_id") if self.descending else ("name", "organisation_id")
         return rows.order_by(*order)
 
-    def ids_sql(self) -> tuple[str, list] | None:
-        """SELECT of the range's organisation ids in list order, and its parameters; None when it has no rows."""
+    def ids_sql(self) -> tuple[str, list, str] | None:
+        """SELECT of the range's organisation ids, its parameters and the ORDER BY clause of the list's order
+        (apart, so that the count reads the range without ordering it); None when it has no rows."""
         if self.no_rows:
             return None
         meta = OrganisationFacet._meta
@@ -283,11 +284,9 @@ class FacetRange:
             params += list(self.statuses)
         direction = " DESC" if self.descending else ""
         # Only quoted names from the model's metadata: the values travel as parameters.
-        sql = (
-            f"SELECT {table}.{column('organisation')} FROM {table} WHERE {' AND '.join(where)} "  # noqa: S608  # nosec B608
-            f"ORDER BY {table}.{column('name')}{direction}, {table}.{column('organisation')}{direction}"
-        )
-        return sql, params
+        sql = f"SELECT {table}.{column('organisation')} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608  # nosec B608
+        order = f"ORDER BY {table}.{column('name')}{direction}, {table}.{column('organisation')}{direction}"
+        return sql, params, order
 
 
 def _facet_range(filters: OrganisationFilters, scope_paths: list[str] | None, statuses=()) -> FacetRange | None:
@@ -397,14 +396,15 @@ def _facet_page(facet_range: FacetRange, page: Any, page_size: Any) -> Page:
     the first is returned, which cost more than reading the range twice.
     """
     size, number = clamp_page_size(page_size), clamp_page(page)
-    statement = facet_range.ids_sql()
-    if statement is None:
+    found = facet_range.ids_sql()
+    if found is None:
         return Page(items=[], number=1, size=size, count=0)
+    sql, params, order = found
     column = OrganisationFacet._meta.get_field("organisation")
-    count, ids = count_and_slice(statement, column, (number - 1) * size, size)
+    count, ids = count_and_slice((sql, params), order, column, (number - 1) * size, size)
     if number > (last := last_page(count, size)):  # past the end: the last page
         number = last
-        count, ids = count_and_slice(statement, column, (number - 1) * size, size) if count else (0, [])
+        count, ids = count_and_slice((sql, params), order, column, (number - 1) * size, size) if count else (0, [])
     return Page(items=_page_items(ids), number=number, size=size, count=count)
 
 

@@ -1,6 +1,7 @@
 """Reads by primary key without a queryset (samverka.core.rows) give what the ORM gives."""
 
 import pytest
+from django.db import connection
 
 from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links, fetch_one
 from samverka.registry.models import Category, Organisation, OrganisationFacet
@@ -79,12 +80,15 @@ def test_count_and_slice_counts_every_row_and_reads_one_slice_in_order():
     bærum = area("NO", "3201")
     names = [f"Lag {n:02d}" for n in range(7)]
     orgs = {name: OrganisationFactory(name=name, areas=[bærum]) for name in names}
-    rows = OrganisationFacet.objects.filter(area=bærum, category__isnull=True).order_by("name")
+    rows = OrganisationFacet.objects.filter(area=bærum, category__isnull=True)
     column = OrganisationFacet._meta.get_field("organisation")
     statement = rows.values_list("organisation_id", flat=True).query.sql_with_params()
-    total, ids = count_and_slice(statement, column, 2, 3)
+    name = connection.ops.quote_name("name")
+    total, ids = count_and_slice(statement, f"ORDER BY {name}", column, 2, 3)
     assert (total, ids) == (7, [orgs[n].pk for n in names[2:5]])
-    assert count_and_slice(statement, column, 7, 3) == (7, [])
+    total, ids = count_and_slice(statement, f"ORDER BY {name} DESC", column, 0, 2)
+    assert (total, ids) == (7, [orgs[n].pk for n in reversed(names[-2:])])
+    assert count_and_slice(statement, f"ORDER BY {name}", column, 7, 3) == (7, [])
 
 
 def test_fetch_one_gives_the_row_the_orm_gives_with_every_field_or_only_some():

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import get_language, gettext
 
 from samverka.core.dates import format_date
@@ -62,10 +62,12 @@ def organisation_rows(organisations) -> SafeString:
     include, a URL and two choice labels, which cost the page more than its queries. Every value is escaped
     by esc(). Expects the items of selectors.organisation_page (home_area and listed_categories).
     """
-    detail = reverse("registry:public_detail", args=[_ID_MARK])
+    # The link before and after the id, escaped once (an id holds only hex digits and dashes).
+    before, after = (esc(part) for part in reverse("registry:public_detail", args=[_ID_MARK]).split(str(_ID_MARK)))
     legal_forms = {value: str(label) for value, label in LegalForm.choices}
     statuses = {value: str(label) for value, label in OrganisationStatus.choices}
     short_date = get_format("SHORT_DATE_FORMAT")
+    timezone = get_current_timezone()
     # display_name, with the language looked up once rather than for each name on the page.
     language = (get_language() or "en")[:2]
     localised = f"name_{language}" if language in {"nb", "sv", "fi", "en"} else "name"
@@ -77,12 +79,12 @@ def organisation_rows(organisations) -> SafeString:
     for org in organisations:
         categories = "".join(f'<span class="tag">{name(c)}</span>' for c in org.listed_categories)
         cells = (
-            f'<td><a href="{esc(detail.replace(str(_ID_MARK), str(org.pk)))}">{name(org)}</a></td>',
+            f'<td><a href="{before}{org.pk}{after}">{name(org)}</a></td>',
             f"<td>{esc(orgnumbers.display(org.country, org.org_number))}</td>",
             f"<td>{esc(legal_forms.get(org.legal_form, org.legal_form))}</td>",
             f"<td>{esc(statuses.get(org.status, org.status))}</td>",
             f"<td>{name(org.home_area) if org.home_area else ''}</td>",
-            f"<td>{esc(format_date(localtime(org.updated_at), short_date))}</td>",
+            f"<td>{esc(format_date(org.updated_at.astimezone(timezone), short_date))}</td>",
             f"<td>{categories}</td>",
         )
         rows.append("<tr>\n      " + "\n      ".join(cells) + "\n    </tr>")

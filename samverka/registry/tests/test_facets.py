@@ -26,11 +26,12 @@ def _page_ids(qs, filters, number, size):
 
 def _statement_ids(facet_range):
     """The organisation ids the facet range's hand-written statement reads, in its order, as hex."""
-    statement = facet_range.ids_sql()
-    if statement is None:
+    found = facet_range.ids_sql()
+    if found is None:
         return []
+    sql, params, order = found
     with connection.cursor() as cursor:
-        cursor.execute(*statement)
+        cursor.execute(f"{sql} {order}", params)
         return [uuid.UUID(str(row[0])).hex for row in cursor.fetchall()]
 
 
