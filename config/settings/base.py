@@ -106,6 +106,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound on the server, and a statement run DATABASE_PREPARE_THRESHOLD times on a connection is
+    # prepared there (psycopg's automatic preparation): every signed-in page repeats the same session, user and
+    # role reads, which PostgreSQL otherwise parsed and planned anew each time. "off" turns preparing off (for a
+    # pooler that cannot keep prepared statements: docs/deploy.md).
+    _threshold = env_str("DATABASE_PREPARE_THRESHOLD", "5")
+    if _threshold != "off" and not _threshold.isdigit():
+        raise ImproperlyConfigured(f"DATABASE_PREPARE_THRESHOLD must be a whole number or off, not {_threshold!r}.")
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if _threshold == "off" else int(_threshold),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

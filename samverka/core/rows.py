@@ -161,19 +161,23 @@ def fetch_links(through: type[models.Model], key: str, other: str, ids: list) ->
 
 
 def count_and_slice(
-    statement: tuple[str, Sequence[Any]], order: str, field: models.Field, offset: int, limit: int
+    select: str, source: tuple[str, Sequence[Any]], order: str, field: models.Field, offset: int, limit: int
 ) -> tuple[int, list]:
-    """The number of rows of a one-column SELECT given as (sql, params), and `limit` of its values from `offset` in
-    the order of `order` (an ORDER BY clause; only read when the total reaches past `offset`). The count reads the
-    statement unordered: ordered, SQLite buffered the rows in a co-routine first, which took twice as long.
-    `field` is the column's model field (its converters apply)."""
-    sql, params = statement
+    """The number of rows of `SELECT <select> <source>` (source: "FROM … WHERE …" and its parameters) and `limit` of
+    their values from `offset` in the order of `order` (an ORDER BY clause), in one statement: the count is a
+    scalar subquery beside the page, and reads the rows unordered (ordered, SQLite first buffered them in a
+    co-routine, which took twice as long). A page past the end has no row to carry the count, which is then
+    read alone. `field` is the column's model field (its converters apply)."""
+    sql, params = source
+    counted = f"(SELECT COUNT(*) FROM (SELECT 1 {sql}) counted)"  # noqa: S608 (a statement, not input)  # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608 (a statement, not input)  # nosec B608
-        total = cursor.fetchone()[0]
-        if total <= offset:
-            return total, []
-        cursor.execute(f"{sql} {order} LIMIT %s OFFSET %s", [*params, limit, offset])
+        cursor.execute(
+            f"SELECT {select}, {counted} {sql} {order} LIMIT %s OFFSET %s",  # noqa: S608  # nosec B608
+            [*params, *params, limit, offset],
+        )
         rows = cursor.fetchall()
+        if not rows:
+            cursor.execute(f"SELECT {counted}", params)  # noqa: S608  # nosec B608
+            return cursor.fetchone()[0], []
     column = [_column(field)]
-    return total, [_convert(row, column)[0] for row in rows]
+    return rows[0][1], [_convert(row, column)[0] for row in rows]

@@ -1,15 +1,18 @@
 """Forms for the registry pages: the shape of input only. Rules (numbers, duplicates, reach) live in services."""
 
+from collections.abc import Mapping
 from typing import cast
 
 from django import forms
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, Country
 from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
 from samverka.core import refcache
+from samverka.core.html import esc
+from samverka.core.templatetags.fields import form_field
 from samverka.core.widgets import QuickSelect, QuickTextInput, rendered_options
 
 from .models import LegalForm, OrganisationStatus
@@ -104,6 +107,48 @@ def _area_options(areas) -> SafeString:
             kept.clear()
         found = kept[key] = rendered_options([("", str(_("All areas"))), *area_choices(areas)])
     return found
+
+
+# Stands in for every field's value when the fields are rendered to be kept: no option has it.
+_UNSET = "\x00unset\x00"
+
+
+def filter_fields_html(values: Mapping[str, str], *, areas, public: bool = False, coarse_areas: bool = False) -> str:
+    """The filter form's fields (as `{% form_field %}` writes them) showing `values`: what rendering
+    `FilterForm(initial=values, …)` gives. The fields are rendered with nothing chosen once per language, area list
+    and kind of form (kept with the reference cache, like their options); a request then marks its choices in
+    that HTML, as QuickSelect marks an option, instead of building and rendering the form."""
+    kept: dict[tuple, list[tuple[str, bool, bool, str]]] = refcache.cached(
+        f"registry.filter_fields.{get_language()}", dict
+    )
+    key = (tuple(a.pk for a in areas), public, coarse_areas)
+    parts = kept.get(key)
+    if parts is None:
+        if len(kept) >= AREA_OPTION_SETS:
+            kept.clear()
+        initial = dict.fromkeys(FilterForm.base_fields, _UNSET)
+        form = FilterForm(initial=initial, areas=areas, public=public, coarse_areas=coarse_areas)
+        parts = kept[key] = [
+            (
+                field.name,
+                isinstance(field.field.widget, QuickSelect),
+                getattr(field.field.widget, "mark_blank", False),
+                str(form_field(field)),
+            )
+            for field in form
+        ]
+    html = []
+    unset_value = f' value="{esc(_UNSET)}"'
+    for name, is_select, mark_blank, text in parts:
+        value = str(values.get(name) or "")
+        if is_select:
+            if value or mark_blank:
+                option = f'<option value="{esc(value)}">'
+                text = text.replace(option, option[:-1] + " selected>", 1)
+        else:
+            text = text.replace(unset_value, f' value="{esc(value)}"' if value else "", 1)
+        html.append(text)
+    return mark_safe("\n".join(html))  # noqa: S308 (rendered by form_field; values escaped by esc())  # nosec B308 B703
 
 
 class OrganisationForm(forms.Form):

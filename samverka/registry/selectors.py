@@ -247,9 +247,10 @@ class FacetRange:
         order = ("-name", "-organisation_id") if self.descending else ("name", "organisation_id")
         return rows.order_by(*order)
 
-    def ids_sql(self) -> tuple[str, list, str] | None:
-        """SELECT of the range's organisation ids, its parameters and the ORDER BY clause of the list's order
-        (apart, so that the count reads the range without ordering it); None when it has no rows."""
+    def ids_sql(self) -> tuple[str, str, list, str] | None:
+        """The range's organisation ids as the parts of a SELECT: its column, its "FROM … WHERE …" with their
+        parameters, and the ORDER BY clause of the list's order (apart, so that the count reads the range without
+        ordering it, in the same statement as the page: core.rows.count_and_slice); None when it has no rows."""
         if self.no_rows:
             return None
         meta = OrganisationFacet._meta
@@ -284,9 +285,9 @@ class FacetRange:
             params += list(self.statuses)
         direction = " DESC" if self.descending else ""
         # Only quoted names from the model's metadata: the values travel as parameters.
-        sql = f"SELECT {table}.{column('organisation')} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608  # nosec B608
+        source = f"FROM {table} WHERE {' AND '.join(where)}"
         order = f"ORDER BY {table}.{column('name')}{direction}, {table}.{column('organisation')}{direction}"
-        return sql, params, order
+        return f"{table}.{column('organisation')}", source, params, order
 
 
 def _facet_range(filters: OrganisationFilters, scope_paths: list[str] | None, statuses=()) -> FacetRange | None:
@@ -390,21 +391,25 @@ def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, pag
 
 def _facet_page(facet_range: FacetRange, page: Any, page_size: Any) -> Page:
     """A page from the facet index: its total (COUNT over one range of the index) and the page's ids (the same
-    range with LIMIT) from one statement run twice, then the rows; a page past the end shows the last page.
+    range in order with LIMIT) from one statement, then the rows; a page past the end shows the last page.
 
-    Two reads of the index rather than one with COUNT(*) OVER (): the window buffers every matching row before
-    the first is returned, which cost more than reading the range twice.
+    The range is read twice (a scalar COUNT beside the page) rather than once with COUNT(*) OVER (): the window
+    buffers every matching row before the first is returned, which cost more than reading the range twice.
     """
     size, number = clamp_page_size(page_size), clamp_page(page)
     found = facet_range.ids_sql()
     if found is None:
         return Page(items=[], number=1, size=size, count=0)
-    sql, params, order = found
-    column = OrganisationFacet._meta.get_field("organisation")
-    count, ids = count_and_slice((sql, params), order, column, (number - 1) * size, size)
+    select, source, params, order = found
+    field = OrganisationFacet._meta.get_field("organisation")
+
+    def read(number: int) -> tuple[int, list]:
+        return count_and_slice(select, (source, params), order, field, (number - 1) * size, size)
+
+    count, ids = read(number)
     if number > (last := last_page(count, size)):  # past the end: the last page
         number = last
-        count, ids = count_and_slice((sql, params), order, column, (number - 1) * size, size) if count else (0, [])
+        count, ids = read(number) if count else (0, [])
     return Page(items=_page_items(ids), number=number, size=size, count=count)
 
 

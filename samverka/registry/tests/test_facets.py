@@ -29,9 +29,9 @@ def _statement_ids(facet_range):
     found = facet_range.ids_sql()
     if found is None:
         return []
-    sql, params, order = found
+    select, source, params, order = found
     with connection.cursor() as cursor:
-        cursor.execute(f"{sql} {order}", params)
+        cursor.execute(f"SELECT {select} {source} {order}", params)
         return [uuid.UUID(str(row[0])).hex for row in cursor.fetchall()]
 
 

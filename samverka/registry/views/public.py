@@ -2,7 +2,7 @@ from django.http import HttpRequest
 from django.shortcuts import render
 
 from .. import figures, permissions, selectors
-from ..forms import FilterForm, areas_for_form
+from ..forms import areas_for_form, filter_fields_html
 from .common import is_htmx, query_without_page
 
 PAGE_SIZE = 25
@@ -14,8 +14,8 @@ def public_list(request: HttpRequest):
     context = {"page": page, "filters": filters, "query_without_page": query_without_page(request)}
     if is_htmx(request):
         return render(request, "registry/_public_results.html", context)
-    form = FilterForm(initial=filters.as_query(), areas=areas_for_form(), public=True)
-    return render(request, "registry/public_list.html", {**context, "form": form})
+    fields = filter_fields_html(filters.as_query(), areas=areas_for_form(), public=True)
+    return render(request, "registry/public_list.html", {**context, "filter_fields": fields})
 
 
 def public_detail(request: HttpRequest, pk):

@@ -16,7 +16,7 @@ from samverka.core.errors import NotFound, ValidationError
 from samverka.core.pagination import paginate
 
 from .. import permissions, selectors, services
-from ..forms import FilterForm, OrganisationForm, areas_for_form
+from ..forms import OrganisationForm, areas_for_form, filter_fields_html
 from .common import add_service_errors, is_htmx, query_without_page, require_registry_user
 
 PAGE_SIZE = 25
@@ -88,8 +88,9 @@ def registry_list(request: HttpRequest):
     }
     if is_htmx(request):
         return render(request, "registry/_results.html", context)
-    form = FilterForm(initial=filters.as_query(), areas=_filter_areas(request.user, filters.area), coarse_areas=True)
-    return render(request, "registry/list.html", {**context, "form": form})
+    areas = _filter_areas(request.user, filters.area)
+    fields = filter_fields_html(filters.as_query(), areas=areas, coarse_areas=True)
+    return render(request, "registry/list.html", {**context, "filter_fields": fields})
 
 
 def _form_status(form) -> int:
