@@ -14,6 +14,13 @@ def test_path_tag_gives_the_reversed_url_each_time():
     assert template.render({}) == expected  # second time from memory
 
 
+def test_asset_tag_gives_the_static_url_each_time():
+    from django.templatetags.static import static
+
+    template = engines["django"].from_string("{% load paths %}{% asset 'samverka/samverka.css' %}")
+    assert template.render({}) == static("samverka/samverka.css") == template.render({})
+
+
 @pytest.mark.django_db
 def test_form_field_tag_points_aria_describedby_at_the_help_text_and_escapes():
     form = FilterForm(data={"q": "<b>"}, areas=[], coarse_areas=True)

@@ -12,6 +12,7 @@ from samverka.accounts.access import access_for
 from samverka.accounts.requests import AuthenticatedHttpRequest
 from samverka.areas.selectors import area_cached, areas_by_path, areas_cached, coarse_areas_cached, tree_order
 from samverka.audit.presentation import history_rows
+from samverka.core import refcache
 from samverka.core.errors import NotFound, ValidationError
 from samverka.core.pagination import paginate
 
@@ -38,18 +39,33 @@ def _scoped_areas(user):
     return tree_order([a for a in areas_cached() if a.path.startswith(paths)]) if paths else []
 
 
+# Distinct (role scope, selected area) pairs whose filter areas are kept, like the filter's rendered fields.
+FILTER_AREA_SETS = 256
+
+
 def _filter_areas(user, selected: str):
     """The list filter's areas: the actor's areas down to county / region / welfare-area level (and the areas
     of their roles), plus the selected area. Municipalities come from the area pages' registry link (?area=),
-    so the form does not render hundreds of options on every visit."""
+    so the form does not render hundreds of options on every visit. Kept per role scope and selected area with
+    the reference cache (an area added or renamed clears it)."""
     access = access_for(user)
-    if access.is_platform_admin:
+    scope = None if access.is_platform_admin else tuple(access.area_paths())
+    kept: dict[tuple, list] = refcache.cached("registry.filter_area_lists", dict)
+    found = kept.get((scope, selected))
+    if found is None:
+        if len(kept) >= FILTER_AREA_SETS:
+            kept.clear()
+        found = kept[(scope, selected)] = _scope_filter_areas(scope, selected)
+    return found
+
+
+def _scope_filter_areas(scope: tuple[str, ...] | None, selected: str) -> list:
+    if scope is None:
         shown = list(coarse_areas_cached())
     else:
-        paths = tuple(access.area_paths())
         by_path = areas_by_path()
-        shown = [a for a in coarse_areas_cached() if paths and a.path.startswith(paths)]
-        shown += [by_path[p] for p in paths if p in by_path]
+        shown = [a for a in coarse_areas_cached() if scope and a.path.startswith(scope)]
+        shown += [by_path[p] for p in scope if p in by_path]
     chosen = area_cached(selected) if selected else None
     if chosen is not None:
         shown.append(chosen)
