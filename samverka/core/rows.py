@@ -78,25 +78,71 @@ def _select(model: type[models.Model], field_names: tuple[str, ...] | None) -> t
     return sql, [_column(f) for f in fields], [f.attname for f in fields]
 
 
+def _linked_ids_column(model: type[models.Model], link: tuple[type[models.Model], str, str]) -> str:
+    """A column of the ids a many-to-many table links each row of `model` to, as text joined by commas."""
+    through, key, other = link
+    meta = through._meta
+    key_column, other_column = (_quote(cast(models.Field, meta.get_field(name)).column) for name in (key, other))
+    text = f"CAST(l.{other_column} AS TEXT)"
+    joined = f"group_concat({text}, ',')" if connection.vendor == "sqlite" else f"string_agg({text}, ',')"
+    own = f"{_quote(model._meta.db_table)}.{_quote(model._meta.pk.column)}"
+    return f"(SELECT {joined} FROM {_quote(meta.db_table)} l WHERE l.{key_column} = {own})"  # noqa: S608  # nosec B608
+
+
 @lru_cache(maxsize=64)
-def _select_by_ids(model: type[models.Model], field_names: tuple[str, ...], count: int, vendor: str):
-    """The statement reading `count` rows of `model` by primary key, and its columns; built once per process and
-    shape (a list page asks for the same fields and nearly always the same number of rows)."""
+def _select_by_ids(
+    model: type[models.Model],
+    field_names: tuple[str, ...],
+    count: int,
+    vendor: str,
+    link: tuple[type[models.Model], str, str] | None = None,
+):
+    """The statement reading `count` rows of `model` by primary key (and, with `link`, the ids each is linked to
+    as a last column), and its columns; built once per process and shape (a list page asks for the same fields
+    and nearly always the same number of rows)."""
     select, columns, attnames = _select(model, field_names)
+    if link is not None:
+        select = select.replace(" FROM ", f", {_linked_ids_column(model, link)} FROM ", 1)
     return f"{select} WHERE {_quote(model._meta.pk.column)} IN ({param_marks(count)})", columns, attnames
 
 
 def fetch_by_ids[M: models.Model](model: type[M], field_names: Iterable[str], ids: list) -> list[M]:
     """The rows of `model` whose primary key is in `ids` (any order), with only the primary key and `field_names`
     loaded (the others deferred, as with `.only()`)."""
+    return [obj for obj, _linked in _fetch(model, field_names, ids, None)]
+
+
+def fetch_by_ids_with_links[M: models.Model](
+    model: type[M], field_names: Iterable[str], ids: list, through: type[models.Model], key: str, other: str
+) -> list[tuple[M, list]]:
+    """fetch_by_ids, each object with the ids of the rows it is linked to through the many-to-many table
+    `through` (its foreign keys `key`, to `model`, and `other`), read in the same statement."""
+    return _fetch(model, field_names, ids, (through, key, other))
+
+
+def _fetch(model, field_names: Iterable[str], ids: list, link) -> list[tuple[Any, list]]:
     if not ids:
         return []
-    sql, columns, attnames = _select_by_ids(model, tuple(sorted(field_names)), len(ids), connection.vendor)
+    sql, columns, attnames = _select_by_ids(model, tuple(sorted(field_names)), len(ids), connection.vendor, link)
     prep = model._meta.pk.get_db_prep_value
     with connection.cursor() as cursor:
         cursor.execute(sql, [prep(i, connection) for i in ids])
         rows = cursor.fetchall()
-    return _instances(model, attnames, [_convert(row, columns) for row in rows])
+    if link is None:
+        return [(obj, []) for obj in _instances(model, attnames, [_convert(row, columns) for row in rows])]
+    other = cast(models.ForeignKey, link[0]._meta.get_field(link[2])).target_field
+    values: dict[str, Any] = {}  # each distinct id converted once (a page's categories recur)
+
+    def linked(text: str | None) -> list:
+        found = []
+        for part in text.split(",") if text else ():
+            if part not in values:
+                values[part] = other.to_python(part)
+            found.append(values[part])
+        return found
+
+    objects = _instances(model, attnames, [_convert(row[:-1], columns) for row in rows])
+    return [(obj, linked(row[-1])) for obj, row in zip(objects, rows, strict=True)]
 
 
 @cache

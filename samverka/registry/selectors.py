@@ -21,7 +21,7 @@ from samverka.audit.models import AuditEvent
 from samverka.audit.services import audit_record
 from samverka.core import refcache
 from samverka.core.pagination import Page, clamp_page, clamp_page_size, last_page, paginate
-from samverka.core.rows import count_and_slice, fetch_by_ids, fetch_links, param_marks
+from samverka.core.rows import count_and_slice, fetch_by_ids_with_links, fetch_links, param_marks
 
 from . import permissions
 from .models import (
@@ -422,14 +422,17 @@ PAGE_FIELDS = (
 
 
 def _page_items(ids: list) -> list[Organisation]:
-    """The organisations of `ids` in that order, with `home_area` and `listed_categories` (PAGE_FIELDS only).
+    """The organisations of `ids` in that order, with `home_area` and `listed_categories` (PAGE_FIELDS only),
+    their category links read in the same statement as the rows.
 
     The municipality and the categories are the shared objects of the reference cache (read-only).
     """
     if not ids:
         return []
-    found = {o.pk: o for o in fetch_by_ids(Organisation, PAGE_FIELDS, ids)}
-    organisations = [found[pk] for pk in ids if pk in found]
+    links = Organisation.categories.through
+    fetched = fetch_by_ids_with_links(Organisation, PAGE_FIELDS, ids, links, "organisation", "category")
+    found = {o.pk: (o, category_ids) for o, category_ids in fetched}
+    organisations = [found[pk][0] for pk in ids if pk in found]
     areas = areas_by_id()
     if any(o.home_area_id and o.home_area_id not in areas for o in organisations):
         refcache.clear()  # an area created since the cache was filled (ids from the database, not from input)
@@ -437,7 +440,8 @@ def _page_items(ids: list) -> list[Organisation]:
     home_area = Organisation.home_area.field
     for org in organisations:
         home_area.set_cached_value(org, areas.get(org.home_area_id) if org.home_area_id else None)
-    return _with_categories(organisations)
+    pairs = [(pk, category_id) for pk in ids if pk in found for category_id in found[pk][1]]
+    return _set_categories(organisations, pairs)
 
 
 def _with_categories(organisations: list[Organisation]) -> list[Organisation]:
@@ -446,16 +450,21 @@ def _with_categories(organisations: list[Organisation]) -> list[Organisation]:
     A plain list of the cached categories, not a prefetch of `categories`: a prefetch builds a related manager,
     a queryset and model objects for every row, which cost a page more than the query itself.
     """
+    links = Organisation.categories.through
+    pairs = fetch_links(links, "organisation", "category", [o.pk for o in organisations]) if organisations else []
+    return _set_categories(organisations, pairs)
+
+
+def _set_categories(organisations: list[Organisation], pairs: list[tuple[Any, Any]]) -> list[Organisation]:
+    """Set `listed_categories` (the reference cache's categories, sorted by code) from (organisation id,
+    category id) pairs."""
     by_organisation: dict[Any, list[Category]] = {}
-    if organisations:
-        links = Organisation.categories.through
-        pairs = fetch_links(links, "organisation", "category", [o.pk for o in organisations])
-        by_id = {c.pk: c for c in categories_cached()} if pairs else {}
-        if any(category_id not in by_id for _org, category_id in pairs):
-            refcache.clear()  # a category created since the cache was filled
-            by_id = {c.pk: c for c in categories_cached()}
-        for organisation_id, category_id in pairs:
-            by_organisation.setdefault(organisation_id, []).append(by_id[category_id])
+    by_id = {c.pk: c for c in categories_cached()} if pairs else {}
+    if any(category_id not in by_id for _org, category_id in pairs):
+        refcache.clear()  # a category created since the cache was filled
+        by_id = {c.pk: c for c in categories_cached()}
+    for organisation_id, category_id in pairs:
+        by_organisation.setdefault(organisation_id, []).append(by_id[category_id])
     for organisation in organisations:
         organisation.listed_categories = sorted(by_organisation.get(organisation.pk, []), key=lambda c: c.code)
     return organisations

@@ -117,3 +117,20 @@ def test_fetch_one_gives_none_for_no_row_and_refuses_a_value_the_field_cannot_ho
     assert fetch_one(Organisation, "pk", uuid.uuid4()) is None
     with pytest.raises(ValidationError):
         fetch_one(Organisation, "pk", "not-a-uuid")
+
+
+def test_fetch_by_ids_with_links_gives_each_object_its_linked_ids_in_one_query(django_assert_num_queries):
+    health, culture = Category.objects.get(code="health"), Category.objects.get(code="culture")
+    one = OrganisationFactory(categories=[health, culture])
+    none = OrganisationFactory(categories=[])
+    OrganisationFactory(categories=[culture])  # not asked for
+    from samverka.core.rows import fetch_by_ids_with_links
+
+    with django_assert_num_queries(1):
+        fetched = fetch_by_ids_with_links(
+            Organisation, FIELDS, [one.pk, none.pk], Organisation.categories.through, "organisation", "category"
+        )
+    linked = {obj.pk: sorted(ids) for obj, ids in fetched}
+    assert linked == {one.pk: sorted([health.pk, culture.pk]), none.pk: []}
+    assert all(obj.name for obj, _ids in fetched)
+    assert fetch_by_ids_with_links(Organisation, FIELDS, [], Organisation.categories.through, "x", "y") == []
