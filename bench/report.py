@@ -52,8 +52,8 @@ def _registry_section(r: dict) -> list[str]:
     verdict = "meets" if r["ratio_list_to_healthz"] >= target else "does NOT meet"
     lines += [
         "",
-        f"List/healthz ratio **{r['ratio_list_to_healthz']:.2f}** — {verdict} the target ≥ {target}. "
-        f"API/healthz ratio {r['ratio_api_to_healthz']:.2f}.",
+        f"List/healthz ratio **{r['ratio_list_to_healthz']:.3f}** — {verdict} the target ≥ {target}. "
+        f"API/healthz ratio {r['ratio_api_to_healthz']:.3f}.",
         "",
         "Bare SQL on the same database (one connection, no Django, no HTTP) — the second floor:",
         "",
@@ -72,8 +72,8 @@ def _registry_section(r: dict) -> list[str]:
         )
         lines += [
             "",
-            f"Previous run ({previous['date']}): {figures}; list/healthz {previous['ratio_list_to_healthz']:.2f}, "
-            f"API/healthz {previous['ratio_api_to_healthz']:.2f}"
+            f"Previous run ({previous['date']}): {figures}; list/healthz {previous['ratio_list_to_healthz']:.3f}, "
+            f"API/healthz {previous['ratio_api_to_healthz']:.3f}"
             + (
                 f"; one request alone: list {previous['unloaded_ms']['registry_list']} ms."
                 if previous.get("unloaded_ms")

@@ -354,8 +354,8 @@ def main() -> None:
     out.write_text(json.dumps(record, indent=2) + "\n")
     report.main()
     print(
-        f"list/healthz = {record['ratio_list_to_healthz']:.2f} (target ≥ {TARGET_RATIO}); "
-        f"api/healthz = {record['ratio_api_to_healthz']:.2f}"
+        f"list/healthz = {record['ratio_list_to_healthz']:.3f} (target ≥ {TARGET_RATIO}); "
+        f"api/healthz = {record['ratio_api_to_healthz']:.3f}"
     )
     errors = sum(r["errors"] for runs in rounds.values() for r in runs)
 
