@@ -55,7 +55,7 @@ def test_report_renders_registry_results_with_ratio_and_floors(tmp_path, monkeyp
     monkeypatch.setattr(report, "RESULTS", tmp_path)
     text = report.render()
     assert "| `/healthz` (floor) | 400.0 |" in text
-    assert "**0.25** — meets the target" in text
+    assert "**0.250** — meets the target" in text
     assert "`SELECT 1`" in text and "## Import" in text
 
 
