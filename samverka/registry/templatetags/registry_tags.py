@@ -5,10 +5,12 @@ from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from samverka.core.dates import format_date
 from samverka.core.html import esc
+from samverka.core.templatetags.pagination import pagination
+from samverka.core.templatetags.paths import path_tag
 
 from .. import orgnumbers
 from ..models import LegalForm, OrganisationStatus
@@ -89,3 +91,42 @@ def organisation_rows(organisations) -> SafeString:
         )
         rows.append("<tr>\n      " + "\n      ".join(cells) + "\n    </tr>")
     return mark_safe("\n    ".join(rows))  # noqa: S308 (every value is escaped by esc())  # nosec B308 B703
+
+
+@register.simple_tag(takes_context=True)
+def organisation_results(context) -> SafeString:
+    """The staff list's results (registry/_results.html): the count, export links carrying the list's filters, the
+    table and the previous/next links; or the no-match text. Written in Python like its rows; reads `page`,
+    `columns` and `export_query` (the filters as an encoded query) from the context."""
+    page = context["page"]
+    count = page.count
+    heading_text = ngettext("%(counter)s organisation", "%(counter)s organisations", count) % {"counter": count}
+    heading = f'<h2 id="results-heading" aria-live="polite">{esc(heading_text)}</h2>'
+    if not count:
+        no_match = gettext("No organisation matches these filters. Try fewer filters or another spelling.")
+        return mark_safe(f"{heading}\n<p>{esc(no_match)}</p>")  # noqa: S308 (escaped by esc())  # nosec B308 B703
+    query = esc(context.get("export_query", ""))
+    csv_link, xlsx_link = (esc(path_tag(name)) for name in ("registry:export_csv", "registry:export_xlsx"))
+    caption = gettext("Organisations %(start)s–%(end)s of %(total)s") % {
+        "start": page.start_index,
+        "end": page.end_index,
+        "total": count,
+    }
+    html = f"""{heading}
+<p class="actions">
+  <a href="{csv_link}?{query}" download>{esc(gettext("Export these rows as CSV"))}</a>
+  <a href="{xlsx_link}?{query}" download>{esc(gettext("Export these rows as Excel (XLSX)"))}</a>
+</p>
+<div class="table-wrap">
+<table>
+  <caption>{esc(caption)}</caption>
+  <thead>
+    {organisation_header(context["columns"])}
+  </thead>
+  <tbody>
+    {organisation_rows(page.items)}
+  </tbody>
+</table>
+</div>
+<div hx-boost="true" hx-target="#results" hx-push-url="true">{pagination(context)}</div>"""
+    return mark_safe(html)  # noqa: S308 (every value is escaped by esc() or by the tags it calls)  # nosec B308 B703

@@ -268,3 +268,34 @@ def test_the_trusted_publisher_box_is_on_the_coordinators_edit_page_only(client,
     grant_area_role(officer, area("NO", "3201"), role="officer")
     staff_login(client, officer)
     assert 'name="trusted_publisher"' not in client.get(url).text
+
+
+def test_the_lists_export_links_carry_its_filters_and_export_exactly_its_rows(client, coordinator):
+    import html
+    import re
+
+    from samverka.registry.models import Category
+
+    health, culture = Category.objects.get(code="health"), Category.objects.get(code="culture")
+    bærum, asker = area("NO", "3201"), area("NO", "3203")
+    OrganisationFactory(name="Bærum Sanitet", areas=[bærum], categories=[health])
+    OrganisationFactory(name="Bærum Kulturlag", areas=[bærum], categories=[culture])
+    OrganisationFactory(name="Asker Sanitet", areas=[asker], categories=[health])
+    page = client.get(reverse("registry:list"), {"area": str(bærum.pk), "category": "health"}).text
+    links = [html.unescape(h) for h in re.findall(r'href="([^"]*/export\.(?:csv|xlsx)\?[^"]*)"', page)]
+    assert len(links) == 2 and all(f"area={bærum.pk}" in link and "category=health" in link for link in links)
+    exported = client.get(next(link for link in links if ".csv" in link))
+    rows = list(csv.reader(io.StringIO(b"".join(exported.streaming_content).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["Bærum Sanitet"]
+    sheet = load_workbook(io.BytesIO(client.get(next(link for link in links if ".xlsx" in link)).content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Bærum Sanitet"]
+
+
+def test_the_lists_count_and_caption_are_in_the_pages_language_and_no_match_says_so(client, coordinator):
+    OrganisationFactory(name="Lag 1", areas=[area("NO", "3201")])
+    OrganisationFactory(name="Lag 2", areas=[area("NO", "3201")])
+    page = client.get(reverse("registry:list"), {"area": str(area("NO", "3201").pk)}, HTTP_ACCEPT_LANGUAGE="nb")
+    assert ">2 organisasjoner</h2>" in page.text and "<caption>Organisasjon 1–2 av 2</caption>" in page.text
+    empty = client.get(reverse("registry:list"), {"q": "no such name at all"}, HTTP_ACCEPT_LANGUAGE="en").text
+    assert ">0 organisations</h2>" in empty and "No organisation matches these filters." in empty
+    assert "<table" not in empty.split('id="results"', 1)[1]

@@ -93,7 +93,7 @@ def registry_list(request: HttpRequest):
     page = selectors.organisation_list_page(
         actor=request.user, filters=filters, page=request.GET.get("page"), page_size=PAGE_SIZE
     )
-    export_query = selectors.OrganisationFilters.as_query(filters)
+    export_query = urlencode(selectors.OrganisationFilters.as_query(filters))
     context = {
         "page": page,
         "filters": filters,
