@@ -9,7 +9,7 @@ Cached values are shared by every thread of the process: callers must not change
 """
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from django.db import transaction
 
@@ -30,6 +30,19 @@ def cached[T](key: str, load: Callable[[], T]) -> T:
     value = load()
     _entries[key] = (now + TTL_SECONDS, value)
     return value
+
+
+def cached_per_key[T](name: str, key: Hashable, load: Callable[[], T], most: int = 256) -> T:
+    """The value of `key` in the table `name` (itself a cached entry, so it is cleared with the rest), loaded with
+    `load()` when missing. The table holds `most` keys at the most: a full table starts again empty (keys such as
+    users' role scopes are few in practice, but come from requests)."""
+    table: dict[Hashable, T] = cached(name, dict)
+    found = table.get(key)
+    if found is None:
+        if len(table) >= most:
+            table.clear()
+        found = table[key] = load()
+    return found
 
 
 def clear() -> None:

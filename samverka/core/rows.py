@@ -67,14 +67,18 @@ def _in(ids: list, field: models.Field) -> tuple[str, list]:
     return f"IN ({param_marks(len(ids))})", [field.get_db_prep_value(i, connection) for i in ids]
 
 
-def _select(model: type[models.Model], field_names: tuple[str, ...] | None) -> tuple[str, list, list[str]]:
-    """ "SELECT <columns> FROM <table>" of `model` (every field, or the primary key and `field_names`), the columns
-    with their converters, and their attribute names; in the model's field order, which Model.from_db reads a partial
-    row in. Only quoted names from the model's metadata."""
+def _select(
+    model: type[models.Model], field_names: tuple[str, ...] | None, extra: str = ""
+) -> tuple[str, list, list[str]]:
+    """ "SELECT <columns> FROM <table>" of `model` (every field, or the primary key and `field_names`; then the
+    expression `extra` as a last column, if given), the columns with their converters, and their attribute names; in
+    the model's field order, which Model.from_db reads a partial row in. Only quoted names from the model's
+    metadata."""
     meta = model._meta
     wanted = None if field_names is None else {meta.pk.name, *field_names}
     fields = [f for f in meta.concrete_fields if wanted is None or f.name in wanted]
-    sql = f"SELECT {', '.join(_quote(f.column) for f in fields)} FROM {_quote(meta.db_table)}"  # noqa: S608  # nosec B608
+    selected = [*(_quote(f.column) for f in fields), *([extra] if extra else [])]
+    sql = f"SELECT {', '.join(selected)} FROM {_quote(meta.db_table)}"  # noqa: S608  # nosec B608
     return sql, [_column(f) for f in fields], [f.attname for f in fields]
 
 
@@ -100,9 +104,7 @@ def _select_by_ids(
     """The statement reading `count` rows of `model` by primary key (and, with `link`, the ids each is linked to
     as a last column), and its columns; built once per process and shape (a list page asks for the same fields
     and nearly always the same number of rows)."""
-    select, columns, attnames = _select(model, field_names)
-    if link is not None:
-        select = select.replace(" FROM ", f", {_linked_ids_column(model, link)} FROM ", 1)
+    select, columns, attnames = _select(model, field_names, _linked_ids_column(model, link) if link else "")
     return f"{select} WHERE {_quote(model._meta.pk.column)} IN ({param_marks(count)})", columns, attnames
 
 

@@ -24,6 +24,16 @@ def _attributes(attrs: dict) -> str:
     )
 
 
+def mark_chosen(html: str, chosen: str, mark_blank: bool) -> str:
+    """Rendered <option>s (or HTML holding one select's options) with the option of value `chosen` marked selected;
+    nothing chosen marks the blank option when `mark_blank`. Only the constant word "selected" is added to options
+    that were escaped when they were rendered."""
+    if not (chosen or mark_blank):
+        return html
+    option = f'<option value="{esc(chosen)}">'
+    return html.replace(option, option[:-1] + " selected>", 1)
+
+
 class QuickInputMixin:
     """Writes the <input> in Python, as Django's input.html does, instead of through two templates."""
 
@@ -67,10 +77,6 @@ class QuickSelect(forms.Select):
         options = self.rendered_options
         if options is None:
             options = rendered_options(self.choices)
-        chosen = "" if value is None else str(value)
-        if chosen or self.mark_blank:
-            option = f'<option value="{esc(chosen)}">'
-            # Only the constant word "selected" is added to options that were escaped when they were rendered.
-            options = options.replace(option, option[:-1] + " selected>", 1)
+        options = mark_chosen(options, "" if value is None else str(value), self.mark_blank)
         attributes = _attributes(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<select name="{_text(name)}"{attributes}>{options}</select>')  # nosec B308 B703

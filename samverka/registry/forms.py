@@ -13,7 +13,7 @@ from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
 from samverka.core import refcache
 from samverka.core.html import esc
 from samverka.core.templatetags.fields import form_field
-from samverka.core.widgets import QuickSelect, QuickTextInput, rendered_options
+from samverka.core.widgets import QuickSelect, QuickTextInput, mark_chosen, rendered_options
 
 from .models import LegalForm, OrganisationStatus
 from .selectors import categories_cached, target_groups_cached
@@ -99,14 +99,12 @@ def _select_options() -> dict[str, SafeString]:
 def _area_options(areas) -> SafeString:
     """The rendered options of the area select for these areas, in the active language, kept per area list
     with the reference cache (an area renamed or added clears it)."""
-    kept: dict[tuple, SafeString] = refcache.cached(f"registry.filter_areas.{get_language()}", dict)
-    key = tuple(a.pk for a in areas)
-    found = kept.get(key)
-    if found is None:
-        if len(kept) >= AREA_OPTION_SETS:
-            kept.clear()
-        found = kept[key] = rendered_options([("", str(_("All areas"))), *area_choices(areas)])
-    return found
+    return refcache.cached_per_key(
+        f"registry.filter_areas.{get_language()}",
+        tuple(a.pk for a in areas),
+        lambda: rendered_options([("", str(_("All areas"))), *area_choices(areas)]),
+        most=AREA_OPTION_SETS,
+    )
 
 
 # Stands in for every field's value when the fields are rendered to be kept: no option has it.
@@ -118,17 +116,11 @@ def filter_fields_html(values: Mapping[str, str], *, areas, public: bool = False
     `FilterForm(initial=values, …)` gives. The fields are rendered with nothing chosen once per language, area list
     and kind of form (kept with the reference cache, like their options); a request then marks its choices in
     that HTML, as QuickSelect marks an option, instead of building and rendering the form."""
-    kept: dict[tuple, list[tuple[str, bool, bool, str]]] = refcache.cached(
-        f"registry.filter_fields.{get_language()}", dict
-    )
-    key = (tuple(a.pk for a in areas), public, coarse_areas)
-    parts = kept.get(key)
-    if parts is None:
-        if len(kept) >= AREA_OPTION_SETS:
-            kept.clear()
+
+    def render() -> list[tuple[str, bool, bool, str]]:
         initial = dict.fromkeys(FilterForm.base_fields, _UNSET)
         form = FilterForm(initial=initial, areas=areas, public=public, coarse_areas=coarse_areas)
-        parts = kept[key] = [
+        return [
             (
                 field.name,
                 isinstance(field.field.widget, QuickSelect),
@@ -137,14 +129,15 @@ def filter_fields_html(values: Mapping[str, str], *, areas, public: bool = False
             )
             for field in form
         ]
+
+    key = (tuple(a.pk for a in areas), public, coarse_areas)
+    parts = refcache.cached_per_key(f"registry.filter_fields.{get_language()}", key, render, most=AREA_OPTION_SETS)
     html = []
     unset_value = f' value="{esc(_UNSET)}"'
     for name, is_select, mark_blank, text in parts:
         value = str(values.get(name) or "")
         if is_select:
-            if value or mark_blank:
-                option = f'<option value="{esc(value)}">'
-                text = text.replace(option, option[:-1] + " selected>", 1)
+            text = mark_chosen(text, value, mark_blank)
         else:
             text = text.replace(unset_value, f' value="{esc(value)}"' if value else "", 1)
         html.append(text)

@@ -43,3 +43,19 @@ def test_an_entry_is_read_again_after_its_time(monkeypatch, django_assert_num_qu
 def test_a_malformed_or_unknown_area_id_is_none():
     assert area_cached("not-a-uuid") is None
     assert area_cached("00000000-0000-0000-0000-000000000000") is None
+
+
+def test_cached_per_key_loads_each_key_once_starts_again_when_full_and_is_cleared_with_the_cache():
+    loads = []
+
+    def load(key):
+        return lambda: loads.append(key) or f"value {key}"
+
+    assert refcache.cached_per_key("test.table", "a", load("a"), most=2) == "value a"
+    assert refcache.cached_per_key("test.table", "a", load("a"), most=2) == "value a"
+    refcache.cached_per_key("test.table", "b", load("b"), most=2)
+    refcache.cached_per_key("test.table", "c", load("c"), most=2)  # full: starts again with c alone
+    refcache.cached_per_key("test.table", "a", load("a"), most=2)
+    refcache.clear()
+    refcache.cached_per_key("test.table", "a", load("a"), most=2)
+    assert loads == ["a", "b", "c", "a", "a"]

@@ -39,10 +39,6 @@ def _scoped_areas(user):
     return tree_order([a for a in areas_cached() if a.path.startswith(paths)]) if paths else []
 
 
-# Distinct (role scope, selected area) pairs whose filter areas are kept, like the filter's rendered fields.
-FILTER_AREA_SETS = 256
-
-
 def _filter_areas(user, selected: str):
     """The list filter's areas: the actor's areas down to county / region / welfare-area level (and the areas
     of their roles), plus the selected area. Municipalities come from the area pages' registry link (?area=),
@@ -50,13 +46,11 @@ def _filter_areas(user, selected: str):
     the reference cache (an area added or renamed clears it)."""
     access = access_for(user)
     scope = None if access.is_platform_admin else tuple(access.area_paths())
-    kept: dict[tuple, list] = refcache.cached("registry.filter_area_lists", dict)
-    found = kept.get((scope, selected))
-    if found is None:
-        if len(kept) >= FILTER_AREA_SETS:
-            kept.clear()
-        found = kept[(scope, selected)] = _scope_filter_areas(scope, selected)
-    return found
+    return refcache.cached_per_key(
+        "registry.filter_area_lists",
+        (scope, selected),
+        lambda: _scope_filter_areas(scope, selected),
+    )
 
 
 def _scope_filter_areas(scope: tuple[str, ...] | None, selected: str) -> list:
@@ -93,7 +87,8 @@ def registry_list(request: HttpRequest):
     page = selectors.organisation_list_page(
         actor=request.user, filters=filters, page=request.GET.get("page"), page_size=PAGE_SIZE
     )
-    export_query = urlencode(selectors.OrganisationFilters.as_query(filters))
+    query = filters.as_query()
+    export_query = urlencode(query)
     context = {
         "page": page,
         "filters": filters,
@@ -105,7 +100,7 @@ def registry_list(request: HttpRequest):
     if is_htmx(request):
         return render(request, "registry/_results.html", context)
     areas = _filter_areas(request.user, filters.area)
-    fields = filter_fields_html(filters.as_query(), areas=areas, coarse_areas=True)
+    fields = filter_fields_html(query, areas=areas, coarse_areas=True)
     return render(request, "registry/list.html", {**context, "filter_fields": fields})
 
 
