@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samverka.areas.selectors import areas_by_id
-from samverka.registry.selectors import target_groups_cached
+from samverka.registry.reference import target_groups_cached
 
 from .forms import LABELS
 from .models import LANGUAGE_NAMES, LOCALISED_FIELDS, OFFERED_LANGUAGES, Location, TaxonomyTerm

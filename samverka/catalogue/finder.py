@@ -15,7 +15,7 @@ from samverka.areas.selectors import area_cached
 from samverka.core import refcache
 from samverka.core.errors import ValidationError
 from samverka.core.pagination import MAX_PAGE_SIZE, Page, clamp_page
-from samverka.registry.selectors import target_groups_cached
+from samverka.registry.reference import target_groups_cached
 
 from .models import (
     CONTENT_LANGUAGES as LANGS,

@@ -16,7 +16,7 @@ from samverka.core.templatetags.fields import form_field
 from samverka.core.widgets import QuickSelect, QuickTextInput, mark_chosen, rendered_options
 
 from .models import LegalForm, OrganisationStatus
-from .selectors import categories_cached, target_groups_cached
+from .reference import categories_cached, target_groups_cached
 
 
 def area_choices(areas) -> list[tuple[str, str]]:

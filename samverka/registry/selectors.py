@@ -16,12 +16,11 @@ from django.http import Http404
 
 from samverka.accounts.access import access_for
 from samverka.areas.models import Area
-from samverka.areas.selectors import area_cached, areas_by_id, areas_cached
+from samverka.areas.selectors import area_cached, areas_cached
 from samverka.audit.models import AuditEvent
 from samverka.audit.services import audit_record
-from samverka.core import refcache
 from samverka.core.pagination import Page, clamp_page, clamp_page_size, last_page, paginate
-from samverka.core.rows import count_and_slice, fetch_by_ids_with_links, fetch_links, param_marks
+from samverka.core.rows import count_and_slice, param_marks
 
 from . import permissions
 from .models import (
@@ -33,6 +32,8 @@ from .models import (
     OrganisationYear,
     TargetGroup,
 )
+from .page_rows import page_items, with_categories
+from .reference import categories_cached
 
 AreasServed = Organisation.areas.through
 PUBLIC_STATUSES = (OrganisationStatus.ACTIVE, OrganisationStatus.INACTIVE)
@@ -372,7 +373,7 @@ def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, pag
         return _facet_page(facet_range, page, page_size)
     if not filters.narrowed:
         found = paginate(qs.prefetch_related(None), page, page_size)
-        found.items = _with_categories(list(found.items))
+        found.items = with_categories(list(found.items))
         return found
     size, number = clamp_page_size(page_size), clamp_page(page)
     offset = (number - 1) * size
@@ -384,9 +385,9 @@ def organisation_page(qs: QuerySet, filters: OrganisationFilters, page: Any, pag
     if not keys:
         # An empty list, or a page past the end: count, then show the last page.
         found = paginate(qs.prefetch_related(None), page, page_size)
-        found.items = _with_categories(list(found.items))
+        found.items = with_categories(list(found.items))
         return found
-    return Page(items=_page_items([pk for pk, _total in keys]), number=number, size=size, count=keys[0][1])
+    return Page(items=page_items([pk for pk, _total in keys]), number=number, size=size, count=keys[0][1])
 
 
 def _facet_page(facet_range: FacetRange, page: Any, page_size: Any) -> Page:
@@ -410,64 +411,7 @@ def _facet_page(facet_range: FacetRange, page: Any, page_size: Any) -> Page:
     if number > (last := last_page(count, size)):  # past the end: the last page
         number = last
         count, ids = read(number) if count else (0, [])
-    return Page(items=_page_items(ids), number=number, size=size, count=count)
-
-
-# What the list pages and the API's list items show of an organisation (its municipality comes from the areas'
-# reference cache).
-PAGE_FIELDS = (
-    *("name", "name_nb", "name_sv", "name_fi", "name_en", "country", "org_number", "legal_form", "status"),
-    *("home_area", "updated_at"),
-)
-
-
-def _page_items(ids: list) -> list[Organisation]:
-    """The organisations of `ids` in that order, with `home_area` and `listed_categories` (PAGE_FIELDS only),
-    their category links read in the same statement as the rows.
-
-    The municipality and the categories are the shared objects of the reference cache (read-only).
-    """
-    if not ids:
-        return []
-    links = Organisation.categories.through
-    fetched = fetch_by_ids_with_links(Organisation, PAGE_FIELDS, ids, links, "organisation", "category")
-    found = {o.pk: (o, category_ids) for o, category_ids in fetched}
-    organisations = [found[pk][0] for pk in ids if pk in found]
-    areas = areas_by_id()
-    if any(o.home_area_id and o.home_area_id not in areas for o in organisations):
-        refcache.clear()  # an area created since the cache was filled (ids from the database, not from input)
-        areas = areas_by_id()
-    home_area = Organisation.home_area.field
-    for org in organisations:
-        home_area.set_cached_value(org, areas.get(org.home_area_id) if org.home_area_id else None)
-    pairs = [(pk, category_id) for pk in ids if pk in found for category_id in found[pk][1]]
-    return _set_categories(organisations, pairs)
-
-
-def _with_categories(organisations: list[Organisation]) -> list[Organisation]:
-    """Set `listed_categories` (sorted by code) on each organisation of a page, from one query of the link table.
-
-    A plain list of the cached categories, not a prefetch of `categories`: a prefetch builds a related manager,
-    a queryset and model objects for every row, which cost a page more than the query itself.
-    """
-    links = Organisation.categories.through
-    pairs = fetch_links(links, "organisation", "category", [o.pk for o in organisations]) if organisations else []
-    return _set_categories(organisations, pairs)
-
-
-def _set_categories(organisations: list[Organisation], pairs: list[tuple[Any, Any]]) -> list[Organisation]:
-    """Set `listed_categories` (the reference cache's categories, sorted by code) from (organisation id,
-    category id) pairs."""
-    by_organisation: dict[Any, list[Category]] = {}
-    by_id = {c.pk: c for c in categories_cached()} if pairs else {}
-    if any(category_id not in by_id for _org, category_id in pairs):
-        refcache.clear()  # a category created since the cache was filled
-        by_id = {c.pk: c for c in categories_cached()}
-    for organisation_id, category_id in pairs:
-        by_organisation.setdefault(organisation_id, []).append(by_id[category_id])
-    for organisation in organisations:
-        organisation.listed_categories = sorted(by_organisation.get(organisation.pk, []), key=lambda c: c.code)
-    return organisations
+    return Page(items=page_items(ids), number=number, size=size, count=count)
 
 
 def staff_scope(actor) -> QuerySet:
@@ -594,13 +538,3 @@ def organisation_history(*, actor, organisation: Organisation) -> QuerySet:
 def area_organisations(area: Area) -> QuerySet:
     """Organisations serving `area` or any area below it (all statuses but dissolved)."""
     return Organisation.objects.filter(_serving_within([area.path])).exclude(status=OrganisationStatus.DISSOLVED)
-
-
-def categories_cached() -> list[Category]:
-    """The category taxonomy by code, from the process's reference cache (do not change the objects)."""
-    return refcache.cached("registry.categories", lambda: list(Category.objects.order_by("code")))
-
-
-def target_groups_cached() -> list[TargetGroup]:
-    """The target groups by code, from the process's reference cache (do not change the objects)."""
-    return refcache.cached("registry.target_groups", lambda: list(TargetGroup.objects.order_by("code")))

@@ -6,7 +6,7 @@ from samverka.areas.models import Area
 from samverka.areas.selectors import area_cached, areas_cached
 from samverka.core import refcache
 from samverka.registry.models import Category
-from samverka.registry.selectors import categories_cached
+from samverka.registry.reference import categories_cached
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from samverka.areas.selectors import coarse_areas_cached
 from samverka.core.templatetags.fields import form_field
 from samverka.registry.forms import FIXED_CHOICES, FilterForm, filter_fields_html
-from samverka.registry.selectors import categories_cached, target_groups_cached
+from samverka.registry.reference import categories_cached, target_groups_cached
 
 pytestmark = pytest.mark.django_db
 
