@@ -39,3 +39,14 @@ def test_a_threshold_that_is_no_number_stops_the_start_with_a_clear_message():
     out = subprocess.run([sys.executable, "-c", SHOW], cwd=ROOT, env=environment, capture_output=True, text=True)
     assert out.returncode != 0
     assert "DATABASE_PREPARE_THRESHOLD must be a whole number or off, not 'many'" in out.stderr
+
+
+@pytest.mark.django_db
+def test_sqlite_connections_read_the_file_memory_mapped():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's own setting")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        assert cursor.fetchone()[0] > 0

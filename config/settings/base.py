@@ -101,10 +101,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # so two writers queue instead of failing half-way with "database is locked".
     # Connections persist as on PostgreSQL (conn_max_age above): opening one per request cost more than a
     # list page's queries, and a kept connection keeps its page cache (valid across requests in WAL mode).
+    # Memory-mapped reads (up to SQLite's 2 GiB limit): a finder page reads rows scattered over the file, and
+    # copying each page through read() into every connection's own cache cost a third of reading its cards.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA mmap_size=2147418112;"
+        ),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound on the server, and a statement run DATABASE_PREPARE_THRESHOLD times on a connection is

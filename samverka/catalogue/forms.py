@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, AreaKind
 from samverka.core import refcache
+from samverka.core.kept_fields import kept_fields_html
 from samverka.core.widgets import QuickCheckboxInput, QuickNumberInput, QuickSelect, QuickTextInput
 from samverka.registry.models import TargetGroup
 
@@ -139,6 +140,19 @@ class FinderForm(forms.Form):
             field = cast(forms.ChoiceField, self.fields[name])
             field.choices = values
             cast(QuickSelect, field.widget).rendered_options = options
+
+
+def finder_fields_html(filters) -> SafeString:
+    """The finder form's fields showing these (valid) filters, as rendering FinderForm with them gives: kept
+    rendered per language (core.kept_fields), so a search does not build and render the form."""
+    values = {
+        **{name: getattr(filters, name) for name in ("q", "area", "category", "target_group", "language")},
+        **{name: getattr(filters, name) for name in ("access", "weekday", "free", "vouchers", "sort")},
+        "age": "" if filters.age is None else str(filters.age),
+    }
+    return kept_fields_html(
+        f"catalogue.finder_fields.{get_language()}", None, lambda initial: FinderForm(initial=initial), values, most=1
+    )
 
 
 class ServiceForm(forms.Form):

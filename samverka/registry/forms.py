@@ -4,16 +4,15 @@ from collections.abc import Mapping
 from typing import cast
 
 from django import forms
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samverka.areas.models import Area, Country
 from samverka.areas.selectors import TREE_FIELDS, areas_cached, tree_order
 from samverka.core import refcache
-from samverka.core.html import esc
-from samverka.core.templatetags.fields import form_field
-from samverka.core.widgets import QuickSelect, QuickTextInput, mark_chosen, rendered_options
+from samverka.core.kept_fields import kept_fields_html
+from samverka.core.widgets import QuickSelect, QuickTextInput, rendered_options
 
 from .models import LegalForm, OrganisationStatus
 from .reference import categories_cached, target_groups_cached
@@ -107,41 +106,16 @@ def _area_options(areas) -> SafeString:
     )
 
 
-# Stands in for every field's value when the fields are rendered to be kept: no option has it.
-_UNSET = "\x00unset\x00"
-
-
 def filter_fields_html(values: Mapping[str, str], *, areas, public: bool = False, coarse_areas: bool = False) -> str:
     """The filter form's fields (as `{% form_field %}` writes them) showing `values`: what rendering
-    `FilterForm(initial=values, …)` gives. The fields are rendered with nothing chosen once per language, area list
-    and kind of form (kept with the reference cache, like their options); a request then marks its choices in
-    that HTML, as QuickSelect marks an option, instead of building and rendering the form."""
-
-    def render() -> list[tuple[str, bool, bool, str]]:
-        initial = dict.fromkeys(FilterForm.base_fields, _UNSET)
-        form = FilterForm(initial=initial, areas=areas, public=public, coarse_areas=coarse_areas)
-        return [
-            (
-                field.name,
-                isinstance(field.field.widget, QuickSelect),
-                getattr(field.field.widget, "mark_blank", False),
-                str(form_field(field)),
-            )
-            for field in form
-        ]
-
-    key = (tuple(a.pk for a in areas), public, coarse_areas)
-    parts = refcache.cached_per_key(f"registry.filter_fields.{get_language()}", key, render, most=AREA_OPTION_SETS)
-    html = []
-    unset_value = f' value="{esc(_UNSET)}"'
-    for name, is_select, mark_blank, text in parts:
-        value = str(values.get(name) or "")
-        if is_select:
-            text = mark_chosen(text, value, mark_blank)
-        else:
-            text = text.replace(unset_value, f' value="{esc(value)}"' if value else "", 1)
-        html.append(text)
-    return mark_safe("\n".join(html))  # noqa: S308 (rendered by form_field; values escaped by esc())  # nosec B308 B703
+    `FilterForm(initial=values, …)` gives, kept rendered per language, area list and kind of form (core.kept_fields)."""
+    return kept_fields_html(
+        f"registry.filter_fields.{get_language()}",
+        (tuple(a.pk for a in areas), public, coarse_areas),
+        lambda initial: FilterForm(initial=initial, areas=areas, public=public, coarse_areas=coarse_areas),
+        values,
+        most=AREA_OPTION_SETS,
+    )
 
 
 class OrganisationForm(forms.Form):

@@ -302,6 +302,8 @@ def _texts_sql(groups: list[list[str]]) -> tuple[str, list[str], list[tuple]]:
 def _sizes(blob: bytes) -> list[int]:
     """The words of each FTS column of a row: FTS5's docsize record, one varint per column (7 bits a byte, the
     high bit set on every byte but the last; sizes stay far below the 9-byte form)."""
+    if max(blob, default=0) < 0x80:
+        return list(blob)  # every column under 128 words: a byte each
     sizes, value = [], 0
     for byte in blob:
         value = (value << 7) | (byte & 0x7F)
@@ -331,7 +333,7 @@ def _scored(rows: list[tuple], plan: list[tuple]) -> list[Candidate]:
                 continue
             padded = f" {value} "
             # Whole words: " stem " in " text " (counted without overlap).
-            tf = sum(padded.count(s) for s in stems)
+            tf = padded.count(stems[0]) if len(stems) == 1 else sum(padded.count(s) for s in stems)
             if tf:
                 score += weight * tf / (tf + fixed + per_word * size[place])
         out.append(Candidate(row[0], score))

@@ -283,3 +283,27 @@ def test_on_postgres_a_search_with_few_filtered_services_reads_them_first_and_co
     counts = [q for q in sql if q.startswith("SELECT count(*)")]
     assert len(counts) == 1  # the filter set counted once for both tiers of the search
     assert not [q for q in again.captured_queries if q["sql"].startswith("SELECT count(*)")]  # and remembered
+
+
+@pytest.mark.parametrize(
+    ("blob", "sizes"),
+    [
+        (bytes([0, 3, 41, 0, 127]), [0, 3, 41, 0, 127]),  # every column under 128 words: a byte each
+        (bytes([3, 0x81, 0x05, 7]), [3, 133, 7]),  # 133 words take two bytes: 1 << 7 | 5
+        (bytes([0x82, 0x80, 0x01, 2]), [32769, 2]),
+        (b"", []),
+    ],
+)
+def test_the_words_per_column_are_read_from_the_index_size_record(blob, sizes):
+    assert search_query._sizes(blob) == sizes
+
+
+@pytest.mark.django_db
+def test_sqlite_index_keeps_which_columns_hold_a_word_but_not_where():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 table")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [index.FTS_TABLE])
+        assert "detail = column" in cursor.fetchone()[0]

@@ -12,7 +12,7 @@ from samverka.core.errors import ValidationError
 from .. import permissions, schedules, selectors, services
 from ..cards import cards_html, load_cards
 from ..finder import FinderFilters, find_services
-from ..forms import FinderForm, ReportForm
+from ..forms import FinderForm, ReportForm, finder_fields_html
 from ..jsonld import as_script_json, service_json_ld
 from ..search.text import query_words
 from .common import add_errors, is_htmx, query_without_page
@@ -26,20 +26,24 @@ def _highlight_groups(request: HttpRequest) -> list[list[str]]:
 
 
 def finder(request: HttpRequest):
-    form = FinderForm(request.GET or None)
     status = 200
     filters: FinderFilters | None = None
     result = None
+    form = fields = None
     try:
         filters = FinderFilters.from_mapping(request.GET)
     except ValidationError as exc:
+        form = FinderForm(request.GET)
         add_errors(form, exc)
         status = 400
     else:
+        # Valid filters: the form's fields kept rendered, marked with them (building the form cost more than a search).
+        fields = finder_fields_html(filters)
         result = find_services(filters, request.GET.get("page"), PAGE_SIZE, load=load_cards)
     q = filters.q if filters else ""
     context = {
         "form": form,
+        "fields": fields,
         "filters": filters,
         "result": result,
         "page": result.page if result else None,
