@@ -5,8 +5,8 @@ Only published services are indexed; a draft or inactive service is removed from
 
 SQLite: `catalogue_service_fts` (FTS5) holds PyStemmer stems, one name and one body column per language, and a
 `facets` column; it keeps which columns hold a token, not where (detail=column: no search asks for a phrase, and
-the shorter doclists make a search with filters a quarter faster). Its rowid is derived from the service's UUID (63 of its bits), so one service's row is found
-without a scan.
+the shorter doclists make a search with filters a quarter faster). Its rowid is derived from the service's UUID
+(63 of its bits), so one service's row is found without a scan.
 PostgreSQL: `catalogue_service_tsv` holds one tsvector per language built with that language's built-in
 configuration (names weighted A), and a `facets` text array, each with a GIN index.
 
