@@ -147,18 +147,20 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             match = _sqlite_match(groups, names_only) if groups else None
             if groups and match is None:
                 return None
+            indexed, checks, check_params = _sqlite_row_checks(cursor, facets)
+            where = f"{FTS_TABLE} MATCH %s{checks} LIMIT %s"
             if not groups:
-                sql = f"SELECT service_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s"  # noqa: S608  # nosec B608 (constants only)
-                cursor.execute(sql, [_sqlite_expression(match, facets), limit])
+                sql = f"SELECT service_id FROM {FTS_TABLE} WHERE {where}"  # noqa: S608  # nosec B608 (constants only)
+                cursor.execute(sql, [_sqlite_expression(match, indexed), *check_params, limit])
                 return [Candidate(row[0]) for row in cursor.fetchall()]
             # FTS5's bm25() would first read every match of every term to count them (the whole index for a
             # common word), so the matches are ranked here, from the few texts that hold a query stem (see _texts_sql).
             texts, text_params, plan = _texts_sql(groups)
             sql = (
                 f"SELECT service_id, (SELECT sz FROM {FTS_TABLE}_docsize d WHERE d.id = {FTS_TABLE}.rowid){texts} "  # noqa: S608  # nosec B608 (constants and placeholders only)
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s"
+                f"FROM {FTS_TABLE} WHERE {where}"
             )
-            cursor.execute(sql, [*text_params, _sqlite_expression(match, facets), limit])
+            cursor.execute(sql, [*text_params, _sqlite_expression(match, indexed), *check_params, limit])
             return _scored(cursor.fetchall(), plan)
         where: list[str] = []
         params: list = []
@@ -200,6 +202,68 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
         )
         cursor.execute(sql, [*rank_params, *params, limit])
         return [Candidate(sid, float(score)) for sid, score in cursor.fetchall()]
+
+
+# SQLite: a filter most services have (say "free of charge") is tested on each row the rest of the search finds
+# rather than intersected in the index, where FTS5 would step through its long doclist entry by entry.
+DENSE_SHARE = 0.5
+# How far into the index a token's density is sampled, and how long a sample is trusted (filters change slowly).
+DENSITY_SAMPLE = 500
+DENSITY_TTL_S = 600.0
+_density: dict[str, tuple[float, float]] = {}
+DENSITY_MEMO_SIZE = 2_000
+
+
+def _sqlite_density(cursor, token: str) -> float:
+    """The share of indexed services holding a facet token, estimated from where its DENSITY_SAMPLE-th entry lies
+    (rowids are spread evenly: they come from the services' random UUIDs) against that of the token every service
+    has; a token with fewer entries than the sample counts as rare (0)."""
+    now = time.monotonic()
+    known = _density.get(token)
+    if known is not None and now - known[0] < DENSITY_TTL_S:
+        return known[1]
+    from .index import EVERY
+
+    def reach(term: str) -> int | None:
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s",  # noqa: S608  # nosec B608 (constants only)
+            ["{facets} : " + _fts_term(term), DENSITY_SAMPLE - 1],
+        )
+        row = cursor.fetchone()
+        return row[0] if row else None
+
+    at = reach(token)
+    every = reach(EVERY) if at is not None else None
+    share = 0.0 if at is None or every is None else min(1.0, max(every, 1) / max(at, 1))
+    if len(_density) >= DENSITY_MEMO_SIZE:
+        _density.clear()
+    _density[token] = (now, share)
+    return share
+
+
+def _sqlite_row_checks(cursor, facets: Facets) -> tuple[Facets, str, list[str]]:
+    """Facets split into those the index intersects and the dense ones (DENSE_SHARE) tested on each found row:
+    (the index's facets, SQL conditions on the row's facets column, their parameters)."""
+    if not (facets.all_of or facets.any_of):
+        return facets, "", []
+    column = "(' ' || facets || ' ')"
+    checks: list[str] = []
+    params: list[str] = []
+    all_of = []
+    for token in facets.all_of:
+        if _sqlite_density(cursor, token) > DENSE_SHARE:
+            checks.append(f" AND instr({column}, %s)")
+            params.append(f" {token} ")
+        else:
+            all_of.append(token)
+    any_of = []
+    for group in facets.any_of:
+        if sum(_sqlite_density(cursor, t) for t in group) > DENSE_SHARE:
+            checks.append(" AND (" + " OR ".join([f"instr({column}, %s)"] * len(group)) + ")")
+            params += [f" {t} " for t in group]
+        else:
+            any_of.append(group)
+    return Facets(tuple(all_of), tuple(any_of), facets.none_of), "".join(checks), params
 
 
 # PostgreSQL's stems of query words, per (configuration, word): asked once per process (bounded).

@@ -150,13 +150,19 @@ def test_postgres_names_column_holds_the_name_lexemes_and_the_migration_fills_it
         ({"target_group": "adults"}, False),
     ],
 )
-@pytest.mark.parametrize("narrow_below", [0, 10**9], ids=["words-and-filters-together", "filtered-rows-first"])
-def test_filters_narrow_a_search_inside_the_index(params, hit, narrow_below, monkeypatch):
+@pytest.mark.parametrize(
+    ("narrow_below", "dense_share"),
+    [(0, 2.0), (10**9, -1.0)],
+    ids=["words-and-filters-together", "filtered-rows-first"],
+)
+def test_filters_narrow_a_search_inside_the_index(params, hit, narrow_below, dense_share, monkeypatch):
     from samverka.registry.tests.factories import OrganisationFactory, area
 
-    # Both PostgreSQL plans (search_query._facets_are_narrow) give the same hits; SQLite has one plan.
+    # Both PostgreSQL plans (search_query._facets_are_narrow) give the same hits; so do both SQLite plans (every
+    # filter intersected in the index, or every filter tested on the rows the words find: _sqlite_row_checks).
     monkeypatch.setattr(search_query, "NARROW_FACETS", narrow_below)
     monkeypatch.setattr(search_query, "_narrow", {})
+    monkeypatch.setattr(search_query, "DENSE_SHARE", dense_share)
 
     org = OrganisationFactory(home_area=area("NO", "3201"), name="Lag F")
     service = make_service(
@@ -307,3 +313,24 @@ def test_sqlite_index_keeps_which_columns_hold_a_word_but_not_where():
     with connection.cursor() as cursor:
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [index.FTS_TABLE])
         assert "detail = column" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_a_filter_every_service_has_is_estimated_dense_and_one_few_have_rare(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan")
+    from samverka.registry.tests.factories import OrganisationFactory
+
+    monkeypatch.setattr(search_query, "DENSITY_SAMPLE", 5)
+    monkeypatch.setattr(search_query, "_density", {})
+    org = OrganisationFactory(name="Lag H")
+    for i in range(12):
+        make_service(org, name_nb=f"Tjeneste {i}", fee="free", categories=["peer-support"] if i < 3 else [])
+    with connection.cursor() as cursor:
+        free = search_query._sqlite_density(cursor, index.token("f", "free"))
+        few = search_query._sqlite_density(cursor, index.token("c", "peer-support"))
+        none = search_query._sqlite_density(cursor, index.token("f", "cost"))
+    assert free == 1.0 and free > search_query.DENSE_SHARE
+    assert few == 0.0 and none == 0.0  # fewer entries than the sample: rare
