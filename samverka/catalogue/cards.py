@@ -1,7 +1,7 @@
 """The finder's result cards: the columns a card shows, read in two queries, and the cards' HTML built in Python.
 
 A page of results is read as plain values (no model instances, no long texts) in one query, and the page's
-categories and places in one more; the cards are then written in Python, every value through html.escape (or
+categories and places in one more; the cards are then written in Python, every value through esc() (or
 Highlighter.mark, which escapes). Written in Python rather than as a template loop: per card the template
 resolved some fifty lookups, a URL and two choice labels, which cost the finder more than its search.
 """
@@ -9,7 +9,6 @@ resolved some fifty lookups, a URL and two choice labels, which cost the finder 
 import uuid
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
 from urllib.parse import quote
 
 from django.db import connection
@@ -20,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samverka.areas.models import Area
+from samverka.core.html import esc
 from samverka.registry.models import Organisation
 
 from .models import (
@@ -185,17 +185,17 @@ def _text(values: dict[str, str], order: tuple[str, ...]) -> tuple[str, str]:
 def cards_html(cards: list[ServiceCard], groups: list[list[str]], q: str) -> SafeString:
     """The <li> cards of a page of results; with the query `groups`, matching words marked in every language.
 
-    Every value from the database or the query goes through html.escape (or Highlighter.mark, which escapes)."""
+    Every value from the database or the query goes through esc() (or Highlighter.mark, which escapes)."""
     language = _reader_language()
     order = _order(language)
     marker = Highlighter(groups)
     detail = reverse("catalogue:service_detail", args=[_ID_MARK])
-    query = escape("?q=" + quote(q, safe="/")) if q else ""
-    kinds = {k: escape(str(label)) for k, label in ServiceKind.choices}
-    accesses = {k: escape(str(label)) for k, label in AccessMode.choices}
-    free, vouchers = escape(_("Free of charge")), escape(_("Accepts service vouchers"))
+    query = esc("?q=" + quote(q, safe="/")) if q else ""
+    kinds = {k: esc(str(label)) for k, label in ServiceKind.choices}
+    accesses = {k: esc(str(label)) for k, label in AccessMode.choices}
+    free, vouchers = esc(_("Free of charge")), esc(_("Accepts service vouchers"))
     matches_in = {
-        code: escape(_("Matches in %(language)s:") % {"language": LANGUAGE_NAMES[code]}) for code in CONTENT_LANGUAGES
+        code: esc(_("Matches in %(language)s:") % {"language": LANGUAGE_NAMES[code]}) for code in CONTENT_LANGUAGES
     }
     out = []
     for card in cards:
@@ -205,8 +205,8 @@ def cards_html(cards: list[ServiceCard], groups: list[list[str]], q: str) -> Saf
         summary, _summary_language = _text(card.summaries, order)
         marked_name, _hit = marker.mark(name)
         parts = [
-            f'<li class="card">\n    <h3><a href="{escape(detail.replace(str(_ID_MARK), str(card.pk)))}{query}" '
-            f'lang="{escape(name_language)}">{marked_name}</a></h3>'
+            f'<li class="card">\n    <h3><a href="{esc(detail.replace(str(_ID_MARK), str(card.pk)))}{query}" '
+            f'lang="{esc(name_language)}">{marked_name}</a></h3>'
         ]
         if summary:
             parts.append(f"\n    <p>{marker.mark(summary)[0]}</p>")
@@ -214,26 +214,30 @@ def cards_html(cards: list[ServiceCard], groups: list[list[str]], q: str) -> Saf
             for code in CONTENT_LANGUAGES:
                 if code == name_language:
                     continue
-                other_name, name_hit = marker.mark(card.names.get(code, ""))
-                other_summary, summary_hit = marker.mark(card.summaries.get(code, ""))
+                name_text, summary_text = card.names.get(code) or "", card.summaries.get(code) or ""
+                # Most texts in other languages hold no match: one look at both before marking either.
+                if not marker.has_hit(f"{name_text} {summary_text}"):
+                    continue
+                other_name, name_hit = marker.mark(name_text)
+                other_summary, summary_hit = marker.mark(summary_text)
                 if name_hit or summary_hit:
                     dash = f" — {other_summary}" if other_summary else ""
                     parts.append(
                         f'\n    <p class="muted">{matches_in[code]} <span lang="{code}">{other_name}{dash}</span></p>'
                     )
-        facts = [kinds.get(card.kind) or escape(card.kind), accesses.get(card.access_mode) or escape(card.access_mode)]
+        facts = [kinds.get(card.kind) or esc(card.kind), accesses.get(card.access_mode) or esc(card.access_mode)]
         if card.fee == Fee.FREE:
             facts.append(free)
         if card.accepts_vouchers:
             facts.append(vouchers)
-        parts.append(f'\n    <p class="muted">{escape(card.owner)}\n      · {" · ".join(facts)}</p>')
+        parts.append(f'\n    <p class="muted">{esc(card.owner)}\n      · {" · ".join(facts)}</p>')
         if card.places:
             places = "; ".join(
-                f"{escape(place)} ({escape(municipality)})" if municipality else escape(place)
+                f"{esc(place)} ({esc(municipality)})" if municipality else esc(place)
                 for place, municipality in card.places
             )
             parts.append(f"\n    <p>{places}</p>")
-        tags = "".join(f'<span class="tag">{escape(display)}</span>' for _code, display in card.categories)
+        tags = "".join(f'<span class="tag">{esc(display)}</span>' for _code, display in card.categories)
         parts.append(f"\n    <p>{tags}</p>\n  </li>")
         out.append("".join(parts))
     return mark_safe("\n  ".join(out))  # nosec B308 B703 (every value is escaped above)

@@ -4,13 +4,14 @@ Text is split into words here (never by the database) so SQLite and PostgreSQL s
 words are PostgreSQL's Snowball lists, so a query gives the same hits on both.
 """
 
-import html
 import re
 from functools import cache, lru_cache
 from pathlib import Path
 
 import Stemmer
 from django.utils.safestring import SafeString, mark_safe
+
+from samverka.core.html import esc
 
 # content language → Snowball stemmer name = PostgreSQL text-search configuration
 SNOWBALL = {"nb": "norwegian", "sv": "swedish", "fi": "finnish", "en": "english"}
@@ -88,30 +89,47 @@ class Highlighter:
         query = [w for group in groups for w in group]
         self.wanted = tuple(frozenset(stems(lang, query)) for lang in LANGUAGES)
         self.active = bool(query)
-        self._seen: dict[str, bool] = {}
+        # The page's words judged so far, as sets: a text's words are checked against them in one C-level step.
+        self._hits: set[str] = set()
+        self._misses: set[str] = set()
 
     def is_hit(self, word: str) -> bool:
-        hit = self._seen.get(word)
-        if hit is None:
-            hit = self._seen[word] = _is_hit(word.lower(), self.wanted)
+        if word in self._hits:
+            return True
+        if word in self._misses:
+            return False
+        hit = _is_hit(word.lower(), self.wanted)
+        (self._hits if hit else self._misses).add(word)
         return hit
+
+    def has_hit(self, text: str) -> bool:
+        """Whether some word of `text` matches (a page's words repeat: each is judged once)."""
+        if not self.active:
+            return False
+        words = set(WORD_RE.findall(text))
+        if not words.isdisjoint(self._hits):
+            return True
+        found = False
+        for word in words - self._misses:
+            found = self.is_hit(word) or found
+        return found
 
     def mark(self, text: str) -> tuple[SafeString, bool]:
         """(`text` escaped with its matching words in <mark>, whether any word matched)."""
         if not text:
             return mark_safe(""), False  # nosec B308 B703 (empty)
-        seen = self._seen
-        if not self.active or not any(seen[w] if w in seen else self.is_hit(w) for w in WORD_RE.findall(text)):
-            return mark_safe(html.escape(text)), False  # nosec B308 B703 (escaped)
+        if not self.has_hit(text):
+            return mark_safe(esc(text)), False  # nosec B308 B703 (escaped)
+        hits, misses = self._hits, self._misses
         out: list[str] = []
         last = 0
         for match in WORD_RE.finditer(text):
             word = match.group(0)
-            if seen[word] if word in seen else self.is_hit(word):
-                out.append(html.escape(text[last : match.start()]))
-                out.append(f"<mark>{html.escape(word)}</mark>")
+            if word in hits or (word not in misses and self.is_hit(word)):
+                out.append(esc(text[last : match.start()]))
+                out.append(f"<mark>{esc(word)}</mark>")
                 last = match.end()
-        out.append(html.escape(text[last:]))
+        out.append(esc(text[last:]))
         return mark_safe("".join(out)), True  # nosec B308 B703 (every part is escaped above)
 
 

@@ -334,3 +334,14 @@ def test_a_filter_every_service_has_is_estimated_dense_and_one_few_have_rare(mon
         none = search_query._sqlite_density(cursor, index.token("f", "cost"))
     assert free == 1.0 and free > search_query.DENSE_SHARE
     assert few == 0.0 and none == 0.0  # fewer entries than the sample: rare
+
+
+def test_every_matching_word_of_a_text_is_marked_also_after_another_text_matched_one_of_them():
+    from samverka.catalogue.search.text import Highlighter
+
+    marker = Highlighter([["samtaler"], ["sorg"]])
+    assert marker.mark("Sorg")[1]
+    marked, hit = marker.mark("Samtale & veiledning <sorg>")
+    assert hit and str(marked) == "<mark>Samtale</mark> &amp; veiledning &lt;<mark>sorg</mark>&gt;"
+    assert marker.has_hit("Veiledning SORG") and not marker.has_hit("veiledning og trening")
+    assert str(marker.mark("trening")[0]) == "trening" and not Highlighter([]).has_hit("sorg")
