@@ -345,3 +345,17 @@ def test_every_matching_word_of_a_text_is_marked_also_after_another_text_matched
     assert hit and str(marked) == "<mark>Samtale</mark> &amp; veiledning &lt;<mark>sorg</mark>&gt;"
     assert marker.has_hit("Veiledning SORG") and not marker.has_hit("veiledning og trening")
     assert str(marker.mark("trening")[0]) == "trening" and not Highlighter([]).has_hit("sorg")
+
+
+def test_the_results_say_how_many_what_was_corrected_and_when_nothing_matches_in_the_readers_language(client, corpus):
+    body = client.get("/services/", {"q": "besøkstjenste"}).content.decode()  # one letter missing
+    assert '<h2 id="results-heading" aria-live="polite">1 service</h2>' in body
+    assert '<p class="muted">Also showing results for: besøkstjeneste</p>' in body
+    assert '<ul class="card-list">' in body and "Frivillig <mark>besøkstjeneste</mark>" in body
+    body = client.get("/services/", {"q": "zzzqqq"}).content.decode()
+    assert "No service matches your search. Try other words or fewer filters." in body
+    assert '<ul class="card-list">' not in body
+    response = client.get("/services/", {"q": "frivillig", "age": "x"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "Please correct the search." in response.content.decode()
+    body = client.get("/services/", {"q": "frivillige"}, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
+    assert "1 tjeneste</h2>" in body
