@@ -145,11 +145,8 @@ class FinderForm(forms.Form):
 def finder_fields_html(filters) -> SafeString:
     """The finder form's fields showing these (valid) filters, as rendering FinderForm with them gives: kept
     rendered per language (core.kept_fields), so a search does not build and render the form."""
-    values = {
-        **{name: getattr(filters, name) for name in ("q", "area", "category", "target_group", "language")},
-        **{name: getattr(filters, name) for name in ("access", "weekday", "free", "vouchers", "sort")},
-        "age": "" if filters.age is None else str(filters.age),
-    }
+    values = {name: getattr(filters, name) for name in FinderForm.base_fields if name != "age"}
+    values["age"] = "" if filters.age is None else str(filters.age)
     return kept_fields_html(
         f"catalogue.finder_fields.{get_language()}", None, lambda initial: FinderForm(initial=initial), values, most=1
     )

@@ -33,11 +33,11 @@ class _Kept:
 
 
 def _render(build: Callable[[dict], forms.Form]) -> list[_Kept]:
+    fields = build({}).fields
+
     def initial(checked: bool) -> dict:
-        form_class = build({}).__class__
         return {
-            name: checked if isinstance(field.widget, forms.CheckboxInput) else _UNSET
-            for name, field in form_class.base_fields.items()
+            name: checked if isinstance(field.widget, forms.CheckboxInput) else _UNSET for name, field in fields.items()
         }
 
     unchecked, checked = build(initial(False)), build(initial(True))

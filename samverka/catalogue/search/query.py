@@ -19,7 +19,7 @@ from django.db.models.functions import Length
 
 from ..models import SearchWord
 from . import text
-from .index import FTS_TABLE, TSV_TABLE, name_token, sqlite_rowid
+from .index import EVERY, FTS_TABLE, TSV_TABLE, name_token, sqlite_rowid
 
 NAME_WEIGHT = 10.0
 # bm25 weights of the FTS5 columns: service_id, then name and body per language, then facets.
@@ -72,8 +72,6 @@ def _sqlite_expression(match: str | None, facets: Facets) -> str:
     parts += [f"{{facets}} : {_fts_term(t)}" for t in facets.all_of]
     parts += ["{facets} : (" + " OR ".join(_fts_term(t) for t in group) + ")" for group in facets.any_of]
     if not parts:
-        from .index import EVERY
-
         parts.append(f"{{facets}} : {_fts_term(EVERY)}")
     expression = " AND ".join(parts)
     if facets.none_of:
@@ -208,6 +206,8 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
                 cursor.execute("SET LOCAL enable_bitmapscan = off")
                 cursor.execute(sql, [*rank_params, *params, limit])
                 rows = cursor.fetchall()
+                # Inside a caller's transaction SET LOCAL would last until it ends: this query only.
+                cursor.execute("SET LOCAL enable_bitmapscan = on")
         else:
             cursor.execute(sql, [*rank_params, *params, limit])
             rows = cursor.fetchall()
@@ -232,8 +232,6 @@ def _sqlite_density(cursor, token: str) -> float:
     known = _density.get(token)
     if known is not None and now - known[0] < DENSITY_TTL_S:
         return known[1]
-    from .index import EVERY
-
     def reach(term: str) -> int | None:
         cursor.execute(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s",  # noqa: S608  # nosec B608 (constants only)
