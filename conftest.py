@@ -159,3 +159,13 @@ def _fresh_reference_cache():
     refcache.clear()
     yield
     refcache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _language_of_one_test_only():
+    """A request with another language activates it for the thread; the next test starts in the default again
+    (mails and messages a test reads are then in the language it expects)."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -232,6 +232,7 @@ def _sqlite_density(cursor, token: str) -> float:
     known = _density.get(token)
     if known is not None and now - known[0] < DENSITY_TTL_S:
         return known[1]
+
     def reach(term: str) -> int | None:
         cursor.execute(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1 OFFSET %s",  # noqa: S608  # nosec B608 (constants only)
