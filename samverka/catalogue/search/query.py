@@ -146,9 +146,9 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             if groups and match is None:
                 return None
             indexed, checks, check_params = _sqlite_row_checks(cursor, facets)
-            where = f"{FTS_TABLE} MATCH %s{checks} LIMIT %s"
+            fts_where = f"{FTS_TABLE} MATCH %s{checks} LIMIT %s"
             if not groups:
-                sql = f"SELECT service_id FROM {FTS_TABLE} WHERE {where}"  # noqa: S608  # nosec B608 (constants only)
+                sql = f"SELECT service_id FROM {FTS_TABLE} WHERE {fts_where}"  # noqa: S608  # nosec B608 (constants only)
                 cursor.execute(sql, [_sqlite_expression(match, indexed), *check_params, limit])
                 return [Candidate(row[0]) for row in cursor.fetchall()]
             # FTS5's bm25() would first read every match of every term to count them (the whole index for a
@@ -156,7 +156,7 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             texts, text_params, plan = _texts_sql(groups)
             sql = (
                 f"SELECT service_id, (SELECT sz FROM {FTS_TABLE}_docsize d WHERE d.id = {FTS_TABLE}.rowid){texts} "  # noqa: S608  # nosec B608 (constants and placeholders only)
-                f"FROM {FTS_TABLE} WHERE {where}"
+                f"FROM {FTS_TABLE} WHERE {fts_where}"
             )
             cursor.execute(sql, [*text_params, _sqlite_expression(match, indexed), *check_params, limit])
             return _scored(cursor.fetchall(), plan)
