@@ -228,3 +228,70 @@ def test_bad_rrule_on_the_page_is_a_422_with_the_message_on_the_schedule(client,
     response = client.post(reverse("catalogue:service_edit", args=[service.pk]), form)
     assert response.status_code == 422
     assert response.context["formset"].forms[0].errors["rrule"]
+
+
+def _pending_proposal(org, name="Suppetreff"):
+    service = make_service(org, name_nb="Kaffetreff")
+    _service, proposal = services.service_update(actor=org_member(org), service=service, data={"name_nb": name})
+    return service, proposal
+
+
+def test_coordinator_rejects_on_the_proposal_page_only_with_a_reason_and_the_public_keeps_the_old_version(
+    client, org, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from samverka.catalogue.models import ProposalStatus
+
+    service, proposal = _pending_proposal(org)
+    staff_login(client, coordinator_for("32"))
+    page = reverse("catalogue:proposal_detail", args=[proposal.pk])
+    response = client.post(page, {"action": "reject", "reason": ""})
+    assert response.status_code == 422 and ChangeProposal.objects.get().status == ProposalStatus.PENDING
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page, {"action": "reject", "reason": "The opening hours are not right."})
+    assert response.status_code == 302 and response.url == reverse("catalogue:proposals")
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.REJECTED
+    assert any("The opening hours are not right." in m.body for m in mail.outbox)
+    public = client.get(reverse("catalogue:service_detail", args=[service.pk])).content.decode()
+    assert "Kaffetreff" in public and "Suppetreff" not in public
+    assert client.post(page, {"action": "reject", "reason": "Again."}).status_code == 404  # decided already
+
+
+def test_coordinator_edits_a_proposal_on_the_service_page_then_approves_it_with_the_edits(client, org):
+    from samverka.catalogue.models import ProposalStatus
+
+    service, proposal = _pending_proposal(org)
+    staff_login(client, coordinator_for("32"))
+    edit = reverse("catalogue:service_edit", args=[service.pk])
+    page = client.get(edit, {"proposal": proposal.pk}).content.decode()
+    assert 'value="Suppetreff"' in page  # the form starts from the proposed version
+    data = services.service_state(service) | proposal.data
+    form = {k: v for k, v in data.items() if k != "schedules" and v not in (None, [])}
+    form |= {"name_nb": "Suppe og prat", "proposal": str(proposal.pk)}
+    form |= {"schedules-TOTAL_FORMS": "0", "schedules-INITIAL_FORMS": "0"}
+    response = client.post(edit, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    proposal.refresh_from_db()
+    service.refresh_from_db()
+    assert proposal.status == ProposalStatus.APPROVED and service.name_nb == "Suppe og prat"
+
+
+def test_the_reminder_command_queues_the_task_and_says_so(org):
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    from samverka.catalogue.models import Service
+
+    service = make_service(org)
+    Service.objects.filter(pk=service.pk).update(last_verified="2020-01-01")
+    org_member(org, "admin")
+    mail.outbox.clear()
+    out = StringIO()
+    call_command("catalogue_reminders", stdout=out)
+    assert out.getvalue().startswith("Queued the reminder task (")
+    assert len(mail.outbox) == 1  # the test settings run tasks at once
