@@ -12,6 +12,8 @@ holds every group match — the finder's first tier of relevance.
 """
 
 import time
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -198,20 +200,41 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             f"SELECT m.service_id::text, {rank_sql} FROM ("  # noqa: S608  # nosec B608 (constants and placeholders only)
             f"SELECT {columns} FROM {source} WHERE {condition} LIMIT %s) m"
         )
-        if not groups and facet_condition and not _facets_are_narrow(cursor, facet_condition, facet_params):
-            # Filters alone that many services have: reading the table in order finds `limit` of them within a few
-            # thousand rows, where the planner would first build the facet index's bitmap of every one of them
-            # (tens of thousands of rows at national scale, three times slower).
-            with transaction.atomic():
-                cursor.execute("SET LOCAL enable_bitmapscan = off")
-                cursor.execute(sql, [*rank_params, *params, limit])
-                rows = cursor.fetchall()
-                # Inside a caller's transaction SET LOCAL would last until it ends: this query only.
-                cursor.execute("SET LOCAL enable_bitmapscan = on")
-        else:
+        # Filters alone that many services have: reading the table in order finds `limit` of them within a few
+        # thousand rows, where the planner would first build the facet index's bitmap of every one of them (tens of
+        # thousands of rows at national scale, three times slower).
+        in_order = not groups and facet_condition and not _facets_are_narrow(cursor, facet_condition, facet_params)
+        with _without_bitmap_scans(cursor) if in_order else nullcontext():
             cursor.execute(sql, [*rank_params, *params, limit])
             rows = cursor.fetchall()
         return [Candidate(sid, float(score)) for sid, score in rows]
+
+
+@contextmanager
+def _without_bitmap_scans(cursor) -> Iterator[None]:
+    """PostgreSQL plans the queries inside without bitmap scans."""
+    with transaction.atomic():
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        yield
+        # Inside a caller's transaction SET LOCAL would last until it ends: these queries only.
+        cursor.execute("SET LOCAL enable_bitmapscan = on")
+
+
+# Plan choices remembered per process (a search's tiers and its next pages ask again): at most this many each.
+PLAN_MEMO_SIZE = 2_000
+
+
+def _remembered[T](memo: dict, key: Hashable, ttl: float, compute: Callable[[], T]) -> T:
+    """`compute()`, remembered in `memo` under `key` for `ttl` seconds (a full memo starts afresh)."""
+    now = time.monotonic()
+    known = memo.get(key)
+    if known is not None and now - known[0] < ttl:
+        return known[1]
+    value = compute()
+    if len(memo) >= PLAN_MEMO_SIZE:
+        memo.clear()
+    memo[key] = (now, value)
+    return value
 
 
 # SQLite: a filter most services have (say "free of charge") is tested on each row the rest of the search finds
@@ -221,17 +244,12 @@ DENSE_SHARE = 0.5
 DENSITY_SAMPLE = 500
 DENSITY_TTL_S = 600.0
 _density: dict[str, tuple[float, float]] = {}
-DENSITY_MEMO_SIZE = 2_000
 
 
 def _sqlite_density(cursor, token: str) -> float:
     """The share of indexed services holding a facet token, estimated from where its DENSITY_SAMPLE-th entry lies
     (rowids are spread evenly: they come from the services' random UUIDs) against that of the token every service
     has; a token with fewer entries than the sample counts as rare (0)."""
-    now = time.monotonic()
-    known = _density.get(token)
-    if known is not None and now - known[0] < DENSITY_TTL_S:
-        return known[1]
 
     def reach(term: str) -> int | None:
         cursor.execute(
@@ -241,13 +259,12 @@ def _sqlite_density(cursor, token: str) -> float:
         row = cursor.fetchone()
         return row[0] if row else None
 
-    at = reach(token)
-    every = reach(EVERY) if at is not None else None
-    share = 0.0 if at is None or every is None else min(1.0, max(every, 1) / max(at, 1))
-    if len(_density) >= DENSITY_MEMO_SIZE:
-        _density.clear()
-    _density[token] = (now, share)
-    return share
+    def share() -> float:
+        at = reach(token)
+        every = reach(EVERY) if at is not None else None
+        return 0.0 if at is None or every is None else min(1.0, max(every, 1) / max(at, 1))
+
+    return _remembered(_density, token, DENSITY_TTL_S, share)
 
 
 def _sqlite_row_checks(cursor, facets: Facets) -> tuple[Facets, str, list[str]]:
@@ -324,7 +341,6 @@ NARROW_FACETS = 20_000
 # How long a count of the services behind a set of filters is trusted (they change with publishing, slowly).
 NARROW_TTL_S = 300.0
 _narrow: dict[tuple, tuple[float, bool]] = {}
-NARROW_MEMO_SIZE = 2_000
 
 
 def _facets_are_narrow(cursor, condition: str, params: list) -> bool:
@@ -332,19 +348,15 @@ def _facets_are_narrow(cursor, condition: str, params: list) -> bool:
     index scan), remembered per filter set for a few minutes so a search's two queries and the next pages count
     once."""
     key = (condition, tuple(tuple(p) if isinstance(p, list) else p for p in params))
-    now = time.monotonic()
-    known = _narrow.get(key)
-    if known is not None and now - known[0] < NARROW_TTL_S:
-        return known[1]
-    cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {TSV_TABLE} WHERE {condition} LIMIT %s) f",  # noqa: S608  # nosec B608 (constants and placeholders only)
-        [*params, NARROW_FACETS],
-    )
-    narrow = cursor.fetchone()[0] < NARROW_FACETS
-    if len(_narrow) >= NARROW_MEMO_SIZE:
-        _narrow.clear()
-    _narrow[key] = (now, narrow)
-    return narrow
+
+    def narrow() -> bool:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TSV_TABLE} WHERE {condition} LIMIT %s) f",  # noqa: S608  # nosec B608 (constants and placeholders only)
+            [*params, NARROW_FACETS],
+        )
+        return cursor.fetchone()[0] < NARROW_FACETS
+
+    return _remembered(_narrow, key, NARROW_TTL_S, narrow)
 
 
 # BM25's term-frequency saturation and length normalisation (the usual constants).

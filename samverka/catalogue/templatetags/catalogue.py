@@ -1,6 +1,12 @@
-"""Template tags for including the catalogue in other apps' pages (no business logic: selectors and permissions)."""
+"""Template tags for including the catalogue in other apps' pages (no business logic: selectors and permissions), and
+the finder's results block."""
 
 from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
+from samverka.core.html import esc
+from samverka.core.templatetags.pagination import pagination
 
 from .. import permissions, selectors
 
@@ -61,12 +67,6 @@ def finder_results(context):
     the previous/next links; or the no-match text, or the note to correct the search. Written in Python like the
     cards: as template markup its translations cost a search more than a tenth of its rendering. Reads `result`,
     `page` and `cards` (cards.cards_html) from the context."""
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext, ngettext
-
-    from samverka.core.html import esc
-    from samverka.core.templatetags.pagination import pagination
-
     result = context.get("result")
     if result is None:
         heading = esc(gettext("Please correct the search."))
