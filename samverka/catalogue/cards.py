@@ -2,7 +2,7 @@
 
 A page of results is read as plain values (no model instances, no long texts) in one query, and the page's
 categories and places in one more; the cards are then written in Python, every value through esc() (or
-Highlighter.mark, which escapes). Written in Python rather than as a template loop: per card the template
+PageMarker.mark, which escapes). Written in Python rather than as a template loop: per card the template
 resolved some fifty lookups, a URL and two choice labels, which cost the finder more than its search.
 """
 
@@ -34,7 +34,7 @@ from .models import (
     ServiceKind,
     TaxonomyTerm,
 )
-from .search.text import Highlighter
+from .search.text import PageMarker
 
 Categories = Service.categories.through
 _NAMES = tuple(f"name_{code}" for code in CONTENT_LANGUAGES)
@@ -185,10 +185,13 @@ def _text(values: dict[str, str], order: tuple[str, ...]) -> tuple[str, str]:
 def cards_html(cards: list[ServiceCard], groups: list[list[str]], q: str) -> SafeString:
     """The <li> cards of a page of results; with the query `groups`, matching words marked in every language.
 
-    Every value from the database or the query goes through esc() (or Highlighter.mark, which escapes)."""
+    Every value from the database or the query goes through esc() (or PageMarker.mark, which escapes)."""
     language = _reader_language()
     order = _order(language)
-    marker = Highlighter(groups)
+    # Every text a card may show, judged at once: the page's words repeat from card to card.
+    marker = PageMarker(
+        groups, (t for c in cards for t in (c.sort_name, *c.names.values(), *c.summaries.values()) if t)
+    )
     detail = reverse("catalogue:service_detail", args=[_ID_MARK])
     query = esc("?q=" + quote(q, safe="/")) if q else ""
     kinds = {k: esc(str(label)) for k, label in ServiceKind.choices}

@@ -5,6 +5,7 @@ words are PostgreSQL's Snowball lists, so a query gives the same hits on both.
 """
 
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -130,6 +131,31 @@ class Highlighter:
                 out.append(f"<mark>{esc(word)}</mark>")
                 last = match.end()
         out.append(esc(text[last:]))
+        return mark_safe("".join(out)), True  # nosec B308 B703 (every part is escaped above)
+
+
+class PageMarker:
+    """Marks query matches in texts known in advance (a page of results): every distinct word of them is judged
+    once, up front, then each text is searched and split by one regular expression of the matching words, in C
+    rather than word by word. A text that was not given is treated as holding no match."""
+
+    def __init__(self, groups: list[list[str]], texts: Iterable[str]):
+        judge = Highlighter(groups)
+        words = set(WORD_RE.findall("\n".join(texts))) if judge.active else set()
+        hits = sorted((w for w in words if judge.is_hit(w)), key=lambda w: (-len(w), w))
+        # Whole words only, as WORD_RE finds them: no letter or digit just before or after.
+        self._found = re.compile(r"(?<![^\W_])(" + "|".join(map(re.escape, hits)) + r")(?![^\W_])") if hits else None
+
+    def has_hit(self, text: str) -> bool:
+        return self._found is not None and self._found.search(text) is not None
+
+    def mark(self, text: str) -> tuple[SafeString, bool]:
+        """(`text` escaped with its matching words in <mark>, whether any word matched) — as Highlighter.mark."""
+        parts = self._found.split(text) if self._found is not None and text else [text]
+        if len(parts) == 1:
+            return mark_safe(esc(text)), False  # nosec B308 B703 (escaped)
+        # split() alternates the text between matches (even places) and the matches (odd places).
+        out = [f"<mark>{esc(part)}</mark>" if i % 2 else esc(part) for i, part in enumerate(parts)]
         return mark_safe("".join(out)), True  # nosec B308 B703 (every part is escaped above)
 
 

@@ -1,6 +1,8 @@
 """Stemmed search in four languages and the one-typo fallback: the same hits on SQLite and PostgreSQL."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samverka.catalogue.finder import FinderFilters, find_services, search_ids
 from samverka.catalogue.models import SearchWord
@@ -345,6 +347,45 @@ def test_every_matching_word_of_a_text_is_marked_also_after_another_text_matched
     assert hit and str(marked) == "<mark>Samtale</mark> &amp; veiledning &lt;<mark>sorg</mark>&gt;"
     assert marker.has_hit("Veiledning SORG") and not marker.has_hit("veiledning og trening")
     assert str(marker.mark("trening")[0]) == "trening" and not Highlighter([]).has_hit("sorg")
+
+
+WORDS_OF_TEXTS = [
+    "Sorg",
+    "sorgen",
+    "samtaler",
+    "Samtale",
+    "frivillig",
+    "Frivillige",
+    "trening",
+    "föreningarna",
+    "vertaistukea",
+    "x",
+    "9",
+    "&",
+    "<b>",
+    "'",
+    "_",
+    "-",
+    " ",
+    ", ",
+    "\n",
+    "é",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    texts=st.lists(st.lists(st.sampled_from(WORDS_OF_TEXTS), max_size=12).map("".join), max_size=6),
+    query=st.lists(st.sampled_from(["sorg", "samtaler", "frivillige", "förening", "vertaistuki", "og"]), max_size=3),
+)
+def test_a_page_marker_marks_every_text_it_was_given_as_the_word_by_word_highlighter_does(texts, query):
+    from samverka.catalogue.search.text import Highlighter, PageMarker
+
+    groups = [[w] for w in query]
+    page, single = PageMarker(groups, texts), Highlighter(groups)
+    for text in texts:
+        assert page.mark(text) == single.mark(text)
+        assert page.has_hit(text) == single.has_hit(text)
 
 
 def test_the_results_say_how_many_what_was_corrected_and_when_nothing_matches_in_the_readers_language(client, corpus):
