@@ -33,7 +33,7 @@ from .models import (
 from .schedules import WEEKDAY_CODES
 from .search import query as search_query
 from .search import text
-from .search.index import MAX_AGE_TOKEN, age_token, token
+from .search.index import MAX_AGE_TOKEN, age_token, area_category_token, token
 from .search.query import Candidate, Facets
 
 SORTS = ("relevance", "name", "updated")
@@ -269,16 +269,18 @@ def facets_for(filters: FinderFilters) -> Facets:
     all_of: list[str] = []
     any_of: list[tuple[str, ...]] = []
     none_of: list[str] = []
+    paired = False
     if filters.area:
         # Served in the area or below it ("b"), a place in it ("k"), or served in an area above it ("a").
         area = _area(filters.area)
         above = [p for p in area.path.split("/") if p][:-1]
-        any_of.append(
-            (token("b", uuid.UUID(filters.area)), token("k", uuid.UUID(filters.area)), *("a" + p for p in above))
-        )
+        places = (token("b", uuid.UUID(filters.area)), token("k", uuid.UUID(filters.area)), *("a" + p for p in above))
+        # Below the top of the tree, with a category: the pairs of both (index.area_category_token).
+        paired = bool(filters.category and above)
+        any_of.append(tuple(area_category_token(p, filters.category) for p in places) if paired else places)
     if filters.organisation:
         all_of.append(token("o", uuid.UUID(filters.organisation)))
-    if filters.category:
+    if filters.category and not paired:
         all_of.append(token("c", filters.category))
     if filters.target_group:
         all_of.append(token("t", filters.target_group))

@@ -193,6 +193,44 @@ def test_filters_narrow_a_search_inside_the_index(params, hit, narrow_below, den
         assert (service.pk in {s.pk for s in found.page.items}) is hit, query
 
 
+def test_an_area_and_a_category_together_find_what_the_database_filter_finds_at_every_level_of_the_area_tree():
+    from samverka.catalogue import finder
+    from samverka.catalogue.services import location_create
+    from samverka.registry.tests.factories import OrganisationFactory, area
+
+    # Area and category are paired in one index token below the top of the area tree: the services found must
+    # be those the plain database filter finds, for services served at each level and for places.
+    norway = area("NO", "NO", kind="country")
+    baerum, oslo, akershus = area("NO", "3201"), area("NO", "0301"), area("NO", "32", kind="county")
+    org = OrganisationFactory(home_area=baerum, name="Lag P")
+    place = location_create(
+        actor=platform_admin(), organisation=org, data={"name": "Huset", "municipality": str(baerum.pk)}
+    )
+    made = [
+        make_service(org, name_nb="Treff a", categories=["loneliness"], areas=[str(baerum.pk)]),
+        make_service(org, name_nb="Treff b", categories=["loneliness", "grief"], areas=[str(akershus.pk)]),
+        make_service(org, name_nb="Treff c", categories=["grief"], areas=[str(baerum.pk)]),
+        make_service(org, name_nb="Treff d", categories=["loneliness"], areas=[str(oslo.pk)]),
+        make_service(org, name_nb="Treff e", categories=["loneliness"], locations=[str(place.pk)]),
+        make_service(org, name_nb="Treff f", categories=["loneliness"], areas=[str(norway.pk)]),
+    ]
+    areas = (baerum, oslo, akershus, norway)
+    checked = 0
+    for where in areas:
+        for category in ("loneliness", "grief", "peer-support"):
+            filters = FinderFilters.from_mapping({"area": str(where.pk), "category": category})
+            expected = set(finder.filtered(filters).filter(pk__in=[s.pk for s in made]).values_list("pk", flat=True))
+            for query in ("treff", ""):
+                found = find_services(
+                    FinderFilters.from_mapping({"area": str(where.pk), "category": category, "q": query})
+                )
+                assert {s.pk for s in found.page.items} == expected, (where.code, category, query)
+            checked += bool(expected)
+    assert checked >= 5  # the cases are not all empty
+    akershus_loneliness = FinderFilters.from_mapping({"area": str(akershus.pk), "category": "loneliness"})
+    assert not finder.facets_for(akershus_loneliness).all_of  # the pair, not the category's own token
+
+
 def test_a_service_with_every_word_in_its_name_ranks_before_text_matches():
     body = make_service(name_nb="Kaffe", summary_nb="Frivillig kaffe for alle, frivillig hver uke.")
     name = make_service(name_nb="Frivillig kaffe", summary_nb="Kom innom.")
