@@ -3,15 +3,10 @@ finder's area filter is one token instead of one per municipality. The index is 
 
 from django.db import migrations
 
-
-def rebuild(apps, schema_editor):
-    if apps.get_model("catalogue", "Service").objects.exists():
-        from samverka.catalogue.search.index import rebuild as rebuild_index
-
-        rebuild_index()
+from samverka.catalogue.search.index import rebuild_for_migration
 
 
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0005_search_facets")]
 
-    operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(rebuild_for_migration, migrations.RunPython.noop)]

@@ -4,15 +4,10 @@ rebuilt here (as 0006 did)."""
 
 from django.db import migrations
 
-
-def rebuild(apps, schema_editor):
-    if apps.get_model("catalogue", "Service").objects.exists():
-        from samverka.catalogue.search.index import rebuild as rebuild_index
-
-        rebuild_index()
+from samverka.catalogue.search.index import rebuild_for_migration
 
 
 class Migration(migrations.Migration):
     dependencies = [("catalogue", "0009_search_fts_detail_column")]
 
-    operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(rebuild_for_migration, migrations.RunPython.noop)]

@@ -456,6 +456,12 @@ def _finish() -> None:
             cursor.execute(f"ANALYZE {TSV_TABLE}")
 
 
+def rebuild_for_migration(apps, schema_editor) -> None:
+    """A migration's RunPython step for a change to what the index holds: rebuild it when there are services."""
+    if apps.get_model("catalogue", "Service").objects.exists():
+        rebuild()
+
+
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
     """Empty the index and index every published service again, REBUILD_CHUNK at a time in id order (each chunk
     written before the next is read: memory does not grow with the catalogue). Returns how many were indexed."""

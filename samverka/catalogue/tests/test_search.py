@@ -438,3 +438,15 @@ def test_the_results_say_how_many_what_was_corrected_and_when_nothing_matches_in
     assert response.status_code == 400 and "Please correct the search." in response.content.decode()
     body = client.get("/services/", {"q": "frivillige"}, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     assert "1 tjeneste</h2>" in body
+
+
+def test_the_migrations_that_change_the_index_rebuild_it_when_there_are_services():
+    from django.apps import apps
+
+    from samverka.catalogue.search.index import rebuild_for_migration
+
+    service = make_service(name_nb="Sjakkbrett", categories=["loneliness"])
+    index._empty()
+    assert service.pk not in search_ids("sjakkbrett")
+    rebuild_for_migration(apps, None)
+    assert search_ids("sjakkbrett") == [service.pk]
