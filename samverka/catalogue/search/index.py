@@ -53,6 +53,10 @@ SQLITE_CREATE = (
     + ", ".join(["service_id UNINDEXED", *SQLITE_COLUMNS[1:]])
     + ", tokenize = 'unicode61 remove_diacritics 0', detail = column)"
 )
+# PostgreSQL: the filter columns stay in the row (STORAGE MAIN): a row near TOAST's 2 kB threshold otherwise has its
+# facets moved out of line first, and every row a search tests then costs a TOAST lookup (filters alone, read in
+# table order at 1,000,000 services: 12.3 → 5.5 ms). The vectors, read for the few rows ranked, go out first instead.
+PG_STORAGE = f"ALTER TABLE {TSV_TABLE} ALTER COLUMN facets SET STORAGE MAIN, ALTER COLUMN names SET STORAGE MAIN"
 PG_INDEXES = (
     *(
         f"CREATE INDEX IF NOT EXISTS {TSV_TABLE}_{lang}_gin ON {TSV_TABLE} USING gin ({lang})"
@@ -441,6 +445,7 @@ def _empty() -> None:
             cursor.execute(f"TRUNCATE {TSV_TABLE}")
             # A rebuild run by a migration older than 0008 (which adds the column) writes the names too.
             cursor.execute(f"ALTER TABLE {TSV_TABLE} ADD COLUMN IF NOT EXISTS names text[] NOT NULL DEFAULT '{{}}'")
+            cursor.execute(PG_STORAGE)
     SearchWord.objects.all().delete()
 
 
@@ -454,6 +459,12 @@ def _finish() -> None:
             for sql in PG_INDEXES:
                 cursor.execute(sql)
             cursor.execute(f"ANALYZE {TSV_TABLE}")
+
+
+def keep_filters_in_rows(apps, schema_editor) -> None:
+    """A migration's RunPython step: PG_STORAGE on PostgreSQL (rows written from then on; a rebuild rewrites all)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(PG_STORAGE)
 
 
 def rebuild_for_migration(apps, schema_editor) -> None:

@@ -450,3 +450,21 @@ def test_the_migrations_that_change_the_index_rebuild_it_when_there_are_services
     assert service.pk not in search_ids("sjakkbrett")
     rebuild_for_migration(apps, None)
     assert search_ids("sjakkbrett") == [service.pk]
+
+
+@pytest.mark.postgres
+def test_on_postgres_the_filter_columns_stay_in_the_row_after_the_migrations_and_after_a_rebuild():
+    from django.db import connection
+
+    def storage() -> dict[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = 'catalogue_service_tsv'::regclass "
+                "AND attname IN ('facets', 'names', 'nb')"
+            )
+            return dict(cursor.fetchall())
+
+    assert storage() == {"facets": "m", "names": "m", "nb": "x"}  # main, main; the vectors extended
+    make_service(name_nb="Sjakk")
+    rebuild()
+    assert storage() == {"facets": "m", "names": "m", "nb": "x"}
