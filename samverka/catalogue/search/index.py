@@ -85,8 +85,10 @@ def area_category_token(area_token: str, category_code: str) -> str:
     digits of a hash: the pair's own token is short whatever its parts).
 
     A filter on an area and a category then reads one short doclist instead of intersecting a county's and a
-    category's, each of which a tenth of all services may hold. Areas at the top of the tree (countries) get no
-    pairs: a category across a whole country is as long as the category alone."""
+    category's, each of which a tenth of all services may hold. An area a service is served in exactly ("a") is
+    paired whatever its level (a county search finds services served in the whole country); the areas it and its
+    places lie in ("b", "k") are paired below the top of the tree only: a category across a whole country is as long
+    as the category alone, so the finder asks for the pairs only below country level."""
     digest = hashlib.blake2b(f"{area_token} {category_code}".encode(), digest_size=8).hexdigest()
     return "z" + digest
 
