@@ -218,22 +218,18 @@ def _facets(row: tuple, related: dict[str, dict]) -> list[str]:
     paths = related["paths"]
     # Area tokens paired with each category (area_category_token): every "a", and "b" and "k" below the top.
     paired: set[str] = set()
-    if area_id:
-        path = paths.get(_hex(area_id), ())
-        tokens.add("a" + _hex(area_id))
+    # The owner area (a public body's own service) counts as an area served.
+    for a in filter(None, (area_id, *related["area"].get(pk, ()))):
+        path = paths.get(_hex(a), ())
+        tokens.add("a" + _hex(a))
         tokens.update("b" + p for p in path)
-        paired.update(["a" + _hex(area_id), *("b" + p for p in path[1:])])
+        paired.update(["a" + _hex(a), *("b" + p for p in path[1:])])
     if vouchers:
         tokens.add("v1")
     if min_age is not None:
         tokens.add(age_token("n", min_age))
     if max_age is not None:
         tokens.add(age_token("y", max_age))
-    for a in related["area"].get(pk, ()):
-        path = paths.get(_hex(a), ())
-        tokens.add("a" + _hex(a))
-        tokens.update("b" + p for p in path)
-        paired.update(["a" + _hex(a), *("b" + p for p in path[1:])])
     for m in related["mun"].get(pk, ()):
         path = paths.get(_hex(m), ())
         tokens.add("m" + _hex(m))
