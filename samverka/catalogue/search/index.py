@@ -220,10 +220,11 @@ def _facets(row: tuple, related: dict[str, dict]) -> list[str]:
     paired: set[str] = set()
     # The owner area (a public body's own service) counts as an area served.
     for a in filter(None, (area_id, *related["area"].get(pk, ()))):
-        path = paths.get(_hex(a), ())
-        tokens.add("a" + _hex(a))
+        served = "a" + _hex(a)
+        path = paths.get(served[1:], ())
+        tokens.add(served)
         tokens.update("b" + p for p in path)
-        paired.update(["a" + _hex(a), *("b" + p for p in path[1:])])
+        paired.update([served, *("b" + p for p in path[1:])])
     if vouchers:
         tokens.add("v1")
     if min_age is not None:
