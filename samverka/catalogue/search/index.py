@@ -220,8 +220,9 @@ def _facets(row: tuple, related: dict[str, dict]) -> list[str]:
     paired: set[str] = set()
     # The owner area (a public body's own service) counts as an area served.
     for a in filter(None, (area_id, *related["area"].get(pk, ()))):
-        served = "a" + _hex(a)
-        path = paths.get(served[1:], ())
+        area_hex = _hex(a)
+        served = "a" + area_hex
+        path = paths.get(area_hex, ())
         tokens.add(served)
         tokens.update("b" + p for p in path)
         paired.update([served, *("b" + p for p in path[1:])])
