@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from samverka.core import views as core_views
 from samverka.core.metrics import metrics_view
@@ -16,7 +15,7 @@ handler500 = "samverka.core.views.error_500"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/hsds/", include("samverka.catalogue.hsds_urls")),

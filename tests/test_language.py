@@ -50,10 +50,29 @@ def test_home_area_default_applies_without_cookie_or_accept_language(client):
 
 
 def test_language_switcher_sets_a_cookie_that_sticks(client):
-    response = client.post("/i18n/setlang/", {"language": "nb", "next": "/"})
-    assert response.status_code == 302
+    response = client.get("/i18n/setlang/", {"language": "nb", "next": "/services/?q=a"})
+    assert response.status_code == 302 and response["Location"] == "/services/?q=a"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nb"
     assert _language(client.get(PAGE, headers={"Accept-Language": "en"})) == "nb"
+
+
+def test_language_switcher_refuses_an_unknown_language_with_a_message_and_sets_no_cookie(client):
+    response = client.get("/i18n/setlang/", {"language": "xx", "next": "/"}, headers={"Accept-Language": "sv"})
+    assert response.status_code == 400
+    assert "Välj ett språk i listan." in response.text
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_language_switcher_returns_home_instead_of_to_another_host(client):
+    response = client.get("/i18n/setlang/", {"language": "fi", "next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_a_visitors_page_makes_no_csrf_token_and_sends_no_csrf_cookie(client):
+    response = client.get("/services/", {"q": "frivillig"})
+    assert response.status_code == 200
+    assert settings.CSRF_COOKIE_NAME not in response.cookies
+    assert "csrfmiddlewaretoken" not in response.text and "X-CSRFToken" not in response.text
 
 
 def test_home_page_is_rendered_in_the_chosen_language(client):

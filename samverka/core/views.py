@@ -1,9 +1,11 @@
 import sys
 
+from django.conf import settings
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -22,6 +24,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
         connection.close_if_unusable_or_obsolete()
         return JsonResponse({"status": "error", "database": "error"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+@never_cache
+def set_language(request: HttpRequest):
+    """The header's language form: remembers the choice in the language cookie and returns to `next` (on this host).
+
+    A GET form, unlike Django's set_language: it changes a display preference and nothing stored, so the form needs
+    no CSRF token, and a visitor's first page (most finder searches) need not make one and send it as a cookie."""
+    code = str(request.GET.get("language") or "")
+    if code not in dict(settings.LANGUAGES):
+        return render(request, "400.html", {"detail": _("Choose a language from the list.")}, status=400)
+    next_url = str(request.GET.get("next") or "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def home(request: HttpRequest):

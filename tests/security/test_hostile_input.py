@@ -73,7 +73,7 @@ QUERY_PARAMS = [
     "near",
     "open_now",
 ]
-SESSION_ENDING = {"accounts:logout", "accounts:logout_everywhere", "set_language"}
+SESSION_ENDING = {"accounts:logout", "accounts:logout_everywhere"}
 # After the admin, these roles crawl too; each sends the hostile values to the forms (by URL name and method) that
 # no earlier crawler found. The provider is the demo's second accredited organisation, with a client voucher; the
 # anonymous visitor sees the forms the signed-in roles do not (log-in, password reset).

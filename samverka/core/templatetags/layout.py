@@ -1,9 +1,10 @@
 """`{% site_header %}`: every page's header — skip link, brand, main navigation and language form — written in
 Python like the list rows (core/html.py).
 
-As template markup, its thirty-odd tags (links, translations, two forms with their CSRF token, the language
-loop) cost each page about a tenth of a millisecond more than the whole header does here; on the busiest staff
+As template markup, its thirty-odd tags (links, translations, the log-out form with its CSRF token, the language
+form and its loop) cost each page about a tenth of a millisecond more than the whole header does here; on the busiest staff
 list that was a tenth of the request. The links are reversed once per process (`paths.path_tag`).
+Only a signed-in user's header holds a CSRF token (the log-out form): a visitor's page makes none, nor its cookie.
 """
 
 from django import template
@@ -39,9 +40,11 @@ def _csrf_input(token: str) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(token)}">'
 
 
-def _nav_items(user, is_coordinator, token: str) -> list[str]:
+def _nav_items(context, user, is_coordinator) -> list[str]:
     items = [_link(name, label) for name, label in PUBLIC_LINKS]
     if user is not None and user.is_authenticated:
+        # The context's token, which the page's other forms show too: each get_token() call masks it anew.
+        token = str(context.get("csrf_token") or get_token(context["request"]))
         items.append(_link("registry:list", gettext_noop("Registry")))
         if is_coordinator:
             items += [_link(name, label) for name, label in COORDINATOR_LINKS]
@@ -56,15 +59,15 @@ def _nav_items(user, is_coordinator, token: str) -> list[str]:
     return items
 
 
-def _language_form(request, token: str) -> str:
+def _language_form(request) -> str:
+    # A GET form (core.views.set_language): no CSRF token, so a visitor's page need not make one.
     current = get_language()
     options = "".join(
         f'<option value="{esc(code)}" lang="{esc(code)}"{" selected" if code == current else ""}>{esc(name)}</option>'
         for code, name in settings.LANGUAGES
     )
     return (
-        f'<form class="language-form" action="{esc(path_tag("set_language"))}" method="post">'
-        f"{_csrf_input(token)}"
+        f'<form class="language-form" action="{esc(path_tag("set_language"))}" method="get">'
         f'<input type="hidden" name="next" value="{esc(request.get_full_path())}">'
         f'<label for="language-select">{esc(gettext("Language"))}</label>'
         f'<select id="language-select" name="language">{options}</select>'
@@ -77,9 +80,7 @@ def _language_form(request, token: str) -> str:
 def site_header(context) -> SafeString:
     """The page's skip link and header for the request of `context` (its user, language and CSRF token)."""
     request = context["request"]
-    # The context's token, which the page's other forms show too: each get_token() call masks it anew.
-    token = str(context.get("csrf_token") or get_token(request))
-    nav = "\n          ".join(_nav_items(context.get("user"), context.get("is_coordinator"), token))
+    nav = "\n          ".join(_nav_items(context, context.get("user"), context.get("is_coordinator")))
     html = f"""<a class="skip-link" href="#main">{esc(gettext("Skip to main content"))}</a>
   <header class="site-header">
     <div class="container header-row">
@@ -89,7 +90,7 @@ def site_header(context) -> SafeString:
           {nav}
         </ul>
       </nav>
-      {_language_form(request, token)}
+      {_language_form(request)}
     </div>
   </header>"""
     return mark_safe(html)  # noqa: S308 (every value is escaped by esc())  # nosec B308 B703
