@@ -2,8 +2,8 @@
 Python like the list rows (core/html.py).
 
 As template markup, its thirty-odd tags (links, translations, the log-out form with its CSRF token, the language
-form and its loop) cost each page about a tenth of a millisecond more than the whole header does here; on the busiest staff
-list that was a tenth of the request. The links are reversed once per process (`paths.path_tag`).
+form and its loop) cost each page about a tenth of a millisecond more than the whole header does here; on the
+busiest staff list that was a tenth of the request. The links are reversed once per process (`paths.path_tag`).
 Only a signed-in user's header holds a CSRF token (the log-out form): a visitor's page makes none, nor its cookie.
 """
 
