@@ -397,3 +397,17 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchStem(models.Model):
+    """SQLite: every stem the search index holds, per content language (a superset: stems of services since removed
+    stay). A search reads only the texts of languages holding one of its stems (search/query.py)."""
+
+    language = models.CharField(max_length=2)
+    stem = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["stem", "language"], name="searchstem_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.language}:{self.stem}"

@@ -28,7 +28,16 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from ..models import Schedule, SearchWord, Service, ServiceAtLocation, ServiceLanguage, ServiceStatus, TaxonomyTerm
+from ..models import (
+    Schedule,
+    SearchStem,
+    SearchWord,
+    Service,
+    ServiceAtLocation,
+    ServiceLanguage,
+    ServiceStatus,
+    TaxonomyTerm,
+)
 from . import text
 
 FTS_TABLE = "catalogue_service_fts"
@@ -376,7 +385,12 @@ PG_INSERT = (
 )
 
 
-def _insert(docs: list[Document], stems: _Stems | None = None) -> None:
+def _insert(
+    docs: list[Document],
+    stems: _Stems | None = None,
+    seen_stems: set[tuple[str, str]] | None = None,
+    vocabulary: bool = True,
+) -> None:
     if not docs:
         return
     with connection.cursor() as cursor:
@@ -384,9 +398,32 @@ def _insert(docs: list[Document], stems: _Stems | None = None) -> None:
             columns = ", ".join(["rowid", *SQLITE_COLUMNS])
             marks = ", ".join(["%s"] * (1 + len(SQLITE_COLUMNS)))
             sql = f"INSERT INTO {FTS_TABLE} ({columns}) VALUES ({marks})"  # noqa: S608  # nosec B608 (constants only)
-            cursor.executemany(sql, _sqlite_rows(docs, stems or _Stems()))
+            rows = _sqlite_rows(docs, stems or _Stems())
+            cursor.executemany(sql, rows)
+            if vocabulary:
+                _remember_stems(rows, seen_stems)
         elif connection.vendor == "postgresql":
             cursor.executemany(PG_INSERT, _pg_rows(docs))
+
+
+def _remember_stems(rows: list[list], seen: set[tuple[str, str]] | None = None) -> None:
+    """SQLite: add the stems of these index rows to SearchStem, per language (`seen` as in _remember_words)."""
+    new = {
+        (lang, stem)
+        for row in rows
+        for i, lang in enumerate(text.LANGUAGES)
+        for column in (row[2 + 2 * i], row[3 + 2 * i])
+        for stem in column.split()
+    }
+    if seen is not None:
+        new -= seen
+        if len(seen) + len(new) > MEMO_WORDS * len(text.LANGUAGES):
+            seen.clear()
+        seen |= new
+    if new:
+        SearchStem.objects.bulk_create(
+            [SearchStem(language=lang, stem=stem) for lang, stem in new], ignore_conflicts=True, batch_size=500
+        )
 
 
 def _delete(ids: list) -> None:
@@ -433,7 +470,7 @@ def index_services(ids: Iterable) -> int:
     return total
 
 
-def _empty() -> None:
+def _empty(vocabulary: bool = True) -> None:
     """Drop the index and its search structures (a bulk load is faster into an unindexed table)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -447,6 +484,8 @@ def _empty() -> None:
             cursor.execute(f"ALTER TABLE {TSV_TABLE} ADD COLUMN IF NOT EXISTS names text[] NOT NULL DEFAULT '{{}}'")
             cursor.execute(PG_STORAGE)
     SearchWord.objects.all().delete()
+    if vocabulary:
+        SearchStem.objects.all().delete()
 
 
 def _finish() -> None:
@@ -467,21 +506,43 @@ def keep_filters_in_rows(apps, schema_editor) -> None:
         schema_editor.execute(PG_STORAGE)
 
 
+def fill_stems_for_migration(apps, schema_editor) -> None:
+    """A migration's RunPython step: SearchStem filled from the SQLite index as it is (its vocabulary per column)."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+        if cursor.fetchone() is None:
+            return
+        cursor.execute(f"CREATE VIRTUAL TABLE temp.catalogue_fts_vocab USING fts5vocab(main, {FTS_TABLE}, col)")
+        columns = {f"{lang}_{part}": lang for lang in text.LANGUAGES for part in ("name", "body")}
+        table = apps.get_model("catalogue", "SearchStem")._meta.db_table
+        for column, lang in columns.items():
+            cursor.execute(
+                f"INSERT OR IGNORE INTO {table} (language, stem) "  # noqa: S608  # nosec B608 (model metadata and constants)
+                "SELECT %s, term FROM temp.catalogue_fts_vocab WHERE col = %s",
+                [lang, column],
+            )
+        cursor.execute("DROP TABLE temp.catalogue_fts_vocab")
+
+
 def rebuild_for_migration(apps, schema_editor) -> None:
     """A migration's RunPython step for a change to what the index holds: rebuild it when there are services."""
     if apps.get_model("catalogue", "Service").objects.exists():
-        rebuild()
+        # Before migration 0011 there is no SearchStem table; 0011 fills it from the index.
+        rebuild(vocabulary=SearchStem._meta.db_table in connection.introspection.table_names())
 
 
-def rebuild(progress: Callable[[int], None] | None = None) -> int:
+def rebuild(progress: Callable[[int], None] | None = None, vocabulary: bool = True) -> int:
     """Empty the index and index every published service again, REBUILD_CHUNK at a time in id order (each chunk
     written before the next is read: memory does not grow with the catalogue). Returns how many were indexed."""
-    _empty()
+    _empty(vocabulary)
     stems = _Stems()
     seen: set[str] = set()
+    seen_stems: set[tuple[str, str]] = set()
     total = 0
     for docs in documents(chunk=REBUILD_CHUNK):
-        _insert(docs, stems)
+        _insert(docs, stems, seen_stems, vocabulary)
         _remember_words(docs, seen)
         total += len(docs)
         if progress:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models.functions import Length
 
-from ..models import SearchWord
+from ..models import SearchStem, SearchWord
 from . import text
 from .index import EVERY, FTS_TABLE, SQLITE_COLUMNS, TSV_TABLE, name_token, sqlite_rowid
 
@@ -51,22 +51,42 @@ def _fts_term(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _sqlite_match(groups: list[list[str]], names_only: bool = False) -> str | None:
+def _sqlite_match(
+    groups: list[list[str]], names_only: bool = False, present: set[tuple[str, str]] | None = None
+) -> str | None:
+    """The FTS5 match of every group in one language's columns, in any language. With `present` (the index's
+    (language, stem) pairs, see _present_stems) a language lacking every stem of some group is left out: it cannot
+    match. A group without stems in a language (stop words only) asks nothing of it."""
     clauses = []
     for lang in text.LANGUAGES:
         parts = []
         for group in groups:
             alternatives = sorted({s for w in group for s in text.stems(lang, [w])})
+            if present is not None and alternatives:
+                alternatives = [a for a in alternatives if (lang, a) in present]
+                if not alternatives:
+                    break
             if names_only:
                 alternatives = [name_token(lang, a) for a in alternatives]
             if alternatives:
                 parts.append("(" + " OR ".join(_fts_term(a) for a in alternatives) + ")")
-        if parts:
-            # Names alone: their stems as tokens of the facets column (index.name_token), the same match as the
-            # name column's words but read from short doclists.
-            columns = "facets" if names_only else f"{lang}_name {lang}_body"
-            clauses.append(f"{{{columns}}} : (" + " AND ".join(parts) + ")")
+        else:
+            if parts:
+                # Names alone: their stems as tokens of the facets column (index.name_token), the same match as the
+                # name column's words but read from short doclists.
+                columns = "facets" if names_only else f"{lang}_name {lang}_body"
+                clauses.append(f"{{{columns}}} : (" + " AND ".join(parts) + ")")
     return " OR ".join(clauses) or None
+
+
+def _present_stems(cursor, groups: list[list[str]]) -> set[tuple[str, str]]:
+    """The (language, stem) pairs of the query's stems that the index holds (models.SearchStem)."""
+    wanted = sorted({s for lang in text.LANGUAGES for g in groups for w in g for s in text.stems(lang, [w])})
+    if not wanted:
+        return set()
+    marks = ", ".join(["%s"] * len(wanted))
+    cursor.execute(f"SELECT language, stem FROM {SearchStem._meta.db_table} WHERE stem IN ({marks})", wanted)  # noqa: S608  # nosec B608 (model metadata and placeholders)
+    return {(lang, stem) for lang, stem in cursor.fetchall()}
 
 
 def _sqlite_expression(match: str | None, facets: Facets) -> str:
@@ -144,9 +164,11 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
     groups = [g for g in groups if g]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            match = _sqlite_match(groups, names_only) if groups else None
+            present = _present_stems(cursor, groups) if groups else None
+            match = _sqlite_match(groups, names_only, present) if groups else None
             if groups and match is None:
-                return None
+                # No language holds every group's stems: no match, unless the words were stop words only.
+                return None if _sqlite_match(groups, names_only) is None else []
             indexed, checks, check_params = _sqlite_row_checks(cursor, facets)
             fts_where = f"{FTS_ROWS} WHERE {FTS_TABLE} MATCH %s{checks} LIMIT %s"
             if not groups:
@@ -155,7 +177,7 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
                 return [Candidate(row[0]) for row in cursor.fetchall()]
             # FTS5's bm25() would first read every match of every term to count them (the whole index for a
             # common word), so the matches are ranked here, from the few texts that hold a query stem (see _texts_sql).
-            texts, text_params, plan = _texts_sql(groups)
+            texts, text_params, plan = _texts_sql(groups, present)
             sql = (
                 f"SELECT {_stored('service_id')}, (SELECT sz FROM {FTS_TABLE}_docsize d WHERE d.id = f.rowid){texts} "  # noqa: S608  # nosec B608 (constants and placeholders only)
                 f"FROM {fts_where}"
@@ -374,15 +396,21 @@ def _facets_are_narrow(cursor, condition: str, params: list) -> bool:
 K1, B = 1.2, 0.75
 
 
-def _texts_sql(groups: list[list[str]]) -> tuple[str, list[str], list[tuple]]:
+def _texts_sql(
+    groups: list[list[str]], present: set[tuple[str, str]] | None = None
+) -> tuple[str, list[str], list[tuple]]:
     """Columns giving, for each FTS column of a language some query stem is wanted in, its stored stems when one of
     the query's stems is in them (else NULL: most texts of a candidate hold none, and are not read into Python);
-    and per such column (its place in the FTS table, its stems padded with spaces, weight × (K1 + 1)) for _scored."""
+    and per such column (its place in the FTS table, its stems padded with spaces, weight × (K1 + 1)) for _scored.
+    With `present`, only the stems the index holds in that language: the others count nothing in any text of it,
+    so the ranks are the same without reading those texts."""
     sql: list[str] = []
     params: list[str] = []
     plan = []
     for i, lang in enumerate(text.LANGUAGES):
         stems = sorted({s for g in groups for w in g for s in text.stems(lang, [w])})
+        if present is not None:
+            stems = [s for s in stems if (lang, s) in present]
         if not stems:
             continue
         for part, weight in (("name", NAME_WEIGHT), ("body", 1.0)):
