@@ -56,7 +56,9 @@ AreasServed = Service.areas.through
 Categories = Service.categories.through
 TargetGroups = Service.target_groups.through
 
-SQLITE_COLUMNS = ("service_id", *(f"{lang}_{part}" for lang in text.LANGUAGES for part in ("name", "body")), "facets")
+# SQLite's text columns, a name and a body per language, as (language, column).
+TEXT_COLUMNS = tuple((lang, f"{lang}_{part}") for lang in text.LANGUAGES for part in ("name", "body"))
+SQLITE_COLUMNS = ("service_id", *(column for _lang, column in TEXT_COLUMNS), "facets")
 SQLITE_CREATE = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
     + ", ".join(["service_id UNINDEXED", *SQLITE_COLUMNS[1:]])
@@ -406,15 +408,13 @@ def _insert(
             cursor.executemany(PG_INSERT, _pg_rows(docs))
 
 
+# Where each language's texts lie in a row of _sqlite_rows (rowid, then SQLITE_COLUMNS).
+_ROW_TEXTS = tuple((lang, 1 + SQLITE_COLUMNS.index(column)) for lang, column in TEXT_COLUMNS)
+
+
 def _remember_stems(rows: list[list], seen: set[tuple[str, str]] | None = None) -> None:
     """SQLite: add the stems of these index rows to SearchStem, per language (`seen` as in _remember_words)."""
-    new = {
-        (lang, stem)
-        for row in rows
-        for i, lang in enumerate(text.LANGUAGES)
-        for column in (row[2 + 2 * i], row[3 + 2 * i])
-        for stem in column.split()
-    }
+    new = {(lang, stem) for row in rows for lang, at in _ROW_TEXTS for stem in row[at].split()}
     if seen is not None:
         new -= seen
         if len(seen) + len(new) > MEMO_WORDS * len(text.LANGUAGES):
@@ -515,9 +515,8 @@ def fill_stems_for_migration(apps, schema_editor) -> None:
         if cursor.fetchone() is None:
             return
         cursor.execute(f"CREATE VIRTUAL TABLE temp.catalogue_fts_vocab USING fts5vocab(main, {FTS_TABLE}, col)")
-        columns = {f"{lang}_{part}": lang for lang in text.LANGUAGES for part in ("name", "body")}
         table = apps.get_model("catalogue", "SearchStem")._meta.db_table
-        for column, lang in columns.items():
+        for lang, column in TEXT_COLUMNS:
             cursor.execute(
                 f"INSERT OR IGNORE INTO {table} (language, stem) "  # noqa: S608  # nosec B608 (model metadata and constants)
                 "SELECT %s, term FROM temp.catalogue_fts_vocab WHERE col = %s",

@@ -40,13 +40,14 @@ def _csrf_input(token: str) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{esc(token)}">'
 
 
-def _nav_items(context, user, is_coordinator) -> list[str]:
+def _nav_items(context) -> list[str]:
     items = [_link(name, label) for name, label in PUBLIC_LINKS]
+    user = context.get("user")
     if user is not None and user.is_authenticated:
         # The context's token, which the page's other forms show too: each get_token() call masks it anew.
         token = str(context.get("csrf_token") or get_token(context["request"]))
         items.append(_link("registry:list", gettext_noop("Registry")))
-        if is_coordinator:
+        if context.get("is_coordinator"):
             items += [_link(name, label) for name, label in COORDINATOR_LINKS]
         items.append(_link("accounts:home", gettext_noop("My account")))
         items.append(
@@ -80,7 +81,7 @@ def _language_form(request) -> str:
 def site_header(context) -> SafeString:
     """The page's skip link and header for the request of `context` (its user, language and CSRF token)."""
     request = context["request"]
-    nav = "\n          ".join(_nav_items(context, context.get("user"), context.get("is_coordinator")))
+    nav = "\n          ".join(_nav_items(context))
     html = f"""<a class="skip-link" href="#main">{esc(gettext("Skip to main content"))}</a>
   <header class="site-header">
     <div class="container header-row">
