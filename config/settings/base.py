@@ -121,6 +121,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
         "prepare_threshold": None if _threshold == "off" else int(_threshold),
+        # A search reads its first matches in table order and stops (LIMIT). With synchronized scans, PostgreSQL
+        # starts a scan of a large table where the last one stopped, so the same search found other services on
+        # every request (and page 2 did not follow page 1). With a pooler that drops this option: docs/deploy.md.
+        "options": "-c synchronize_seqscans=off",
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

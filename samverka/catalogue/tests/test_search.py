@@ -468,3 +468,41 @@ def test_on_postgres_the_filter_columns_stay_in_the_row_after_the_migrations_and
     make_service(name_nb="Sjakk")
     rebuild()
     assert storage() == {"facets": "m", "names": "m", "nb": "x"}
+
+
+@pytest.mark.postgres
+def test_on_postgres_a_search_of_a_large_index_finds_the_same_services_on_every_request():
+    """A search reads its first matches in table order and stops. PostgreSQL's synchronized scans would start each
+    scan of a large table where the last one stopped: the same search then found other services every time."""
+    from django.db import connection
+
+    from samverka.catalogue.search.query import Facets
+
+    service = make_service(name_en="Loneliness café")
+    with connection.cursor() as cursor:
+        # Synchronized scans apply to tables larger than a quarter of shared_buffers (in 8 kB pages).
+        cursor.execute("SELECT setting::int FROM pg_settings WHERE name = 'shared_buffers'")
+        pages = cursor.fetchone()[0] // 4 * 3 // 2
+        if pages > 12_800:  # more than 100 MB of rows to write: too slow for the suite
+            pytest.skip("this server's shared_buffers makes the table needed too large")
+        # Rows of about 1 kB (8 a page), one in a hundred with the service's name words; the names index is dropped
+        # (rolled back with the test) so that the search reads the table in order, as it does for a common word.
+        cursor.execute(f"DROP INDEX {index.TSV_TABLE}_names_gin")
+        cursor.execute(
+            f"INSERT INTO {index.TSV_TABLE} (service_id, nb, sv, fi, en, facets, names) "  # noqa: S608  # nosec B608 (constants only)
+            "SELECT gen_random_uuid(), '', '', '', '', "
+            "ARRAY[(SELECT string_agg(md5(g::text || '-' || j::text), '') FROM generate_series(1, 28) j)], "
+            f"CASE WHEN g %% 100 = 0 THEN (SELECT names FROM {index.TSV_TABLE} WHERE service_id = %s) "
+            "ELSE '{}'::text[] END FROM generate_series(1, %s) g",
+            [service.pk, pages * 8],
+        )
+        cursor.execute("SHOW synchronize_seqscans")
+        assert cursor.fetchone()[0] == "off"
+
+    def found() -> list[str]:
+        return [c.service_id for c in search_query.candidates([["loneliness"]], Facets(), 50, names_only=True)]
+
+    first = found()
+    assert len(first) == 50
+    assert found() == first
+    assert found() == first
