@@ -19,9 +19,14 @@ def _options(**env: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_postgresql_binds_on_the_server_and_prepares_statements_run_five_times_by_default():
+def test_postgresql_binds_on_the_server_prepares_statements_run_five_times_and_scans_unsynchronized_by_default():
     options = _options(DATABASE_URL="postgres://u@db:5432/samverka")
-    assert options == {"server_side_binding": True, "prepare_threshold": 5}
+    assert options == {
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+        # A search's first matches read in table order are the same on every request (no synchronized scans).
+        "options": "-c synchronize_seqscans=off",
+    }
 
 
 @pytest.mark.parametrize(("value", "threshold"), [("off", None), ("0", 0), ("20", 20)])
