@@ -413,13 +413,12 @@ _ROW_TEXTS = tuple((lang, 1 + SQLITE_COLUMNS.index(column)) for lang, column in 
 
 
 def _remember_stems(rows: list[list], seen: set[tuple[str, str]] | None = None) -> None:
-    """SQLite: add the stems of these index rows to SearchStem, per language (`seen` as in _remember_words)."""
-    new = {(lang, stem) for row in rows for lang, at in _ROW_TEXTS for stem in row[at].split()}
-    if seen is not None:
-        new -= seen
-        if len(seen) + len(new) > MEMO_WORDS * len(text.LANGUAGES):
-            seen.clear()
-        seen |= new
+    """SQLite: add the stems of these index rows to SearchStem, per language (`seen`: see _unseen)."""
+    new = _unseen(
+        {(lang, stem) for row in rows for lang, at in _ROW_TEXTS for stem in row[at].split()},
+        seen,
+        MEMO_WORDS * len(text.LANGUAGES),
+    )
     if new:
         SearchStem.objects.bulk_create(
             [SearchStem(language=lang, stem=stem) for lang, stem in new], ignore_conflicts=True, batch_size=500
@@ -439,6 +438,18 @@ def _delete(ids: list) -> None:
             cursor.execute(sql, [str(i) for i in ids])
 
 
+def _unseen[T](new: set[T], seen: set[T] | None, limit: int) -> set[T]:
+    """`new` less the values `seen` holds (known to be stored already), added to `seen`; past `limit` values `seen`
+    starts afresh so its memory stays bounded (a value written twice is ignored by the database)."""
+    if seen is None:
+        return new
+    new = new - seen
+    if len(seen) + len(new) > limit:
+        seen.clear()
+    seen |= new
+    return new
+
+
 def _remember_words(docs: list[Document], seen: set[str] | None = None) -> None:
     """Add the documents' words to SearchWord (the typo fallback's vocabulary). `seen`: words known to be there
     already, forgotten past MEMO_WORDS so its memory stays bounded (a word written twice is ignored)."""
@@ -447,11 +458,7 @@ def _remember_words(docs: list[Document], seen: set[str] | None = None) -> None:
         for name, body in doc.texts.values():
             new.update(name)
             new.update(body)
-    if seen is not None:
-        new -= seen
-        if len(seen) + len(new) > MEMO_WORDS:
-            seen.clear()
-        seen |= new
+    new = _unseen(new, seen, MEMO_WORDS)
     if new:
         SearchWord.objects.bulk_create([SearchWord(word=w) for w in new], ignore_conflicts=True, batch_size=500)
 

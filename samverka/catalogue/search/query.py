@@ -168,7 +168,7 @@ def candidates(groups: list[list[str]], facets: Facets, limit: int, names_only: 
             match = _sqlite_match(groups, names_only, present) if groups else None
             if groups and match is None:
                 # No language holds every group's stems: no match, unless the words were stop words only.
-                return None if _sqlite_match(groups, names_only) is None else []
+                return [] if has_words(groups) else None
             indexed, checks, check_params = _sqlite_row_checks(cursor, facets)
             fts_where = f"{FTS_ROWS} WHERE {FTS_TABLE} MATCH %s{checks} LIMIT %s"
             if not groups:
