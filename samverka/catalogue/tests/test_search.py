@@ -160,8 +160,9 @@ def test_postgres_names_column_holds_the_name_lexemes_and_the_migration_fills_it
 def test_filters_narrow_a_search_inside_the_index(params, hit, narrow_below, dense_share, monkeypatch):
     from samverka.registry.tests.factories import OrganisationFactory, area
 
-    # Both PostgreSQL plans (search_query._facets_are_narrow) give the same hits; so do both SQLite plans (every
-    # filter intersected in the index, or every filter tested on the rows the words find: _sqlite_row_checks).
+    # Both PostgreSQL plans (search_query._facets_are_narrow) give the same hits; so do both ways of applying the
+    # filters on each database (every filter intersected in the index, or every filter tested on the rows the words
+    # find: _sqlite_row_checks, _pg_row_checks).
     monkeypatch.setattr(search_query, "NARROW_FACETS", narrow_below)
     monkeypatch.setattr(search_query, "_narrow", {})
     monkeypatch.setattr(search_query, "DENSE_SHARE", dense_share)
@@ -374,6 +375,35 @@ def test_a_filter_every_service_has_is_estimated_dense_and_one_few_have_rare(mon
         none = search_query._sqlite_density(cursor, index.token("f", "cost"))
     assert free == 1.0 and free > search_query.DENSE_SHARE
     assert few == 0.0 and none == 0.0  # fewer entries than the sample: rare
+
+
+@pytest.mark.postgres
+def test_on_postgres_a_filter_most_services_have_is_dense_by_the_statistics_and_one_few_have_rare(monkeypatch):
+    from django.db import connection
+
+    from samverka.registry.tests.factories import OrganisationFactory
+
+    monkeypatch.setattr(search_query, "_pg_shares", {})
+    org = OrganisationFactory(name="Lag H")
+    for i in range(12):
+        make_service(org, name_nb=f"Tjeneste {i}", fee="free", categories=["peer-support"] if i < 3 else [])
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {index.TSV_TABLE}")
+        free = search_query._pg_density(cursor, index.token("f", "free"))
+        few = search_query._pg_density(cursor, index.token("c", "peer-support"))
+        none = search_query._pg_density(cursor, index.token("f", "cost"))
+        indexed, checks, params = search_query._pg_row_checks(
+            cursor, search_query.Facets(all_of=(index.token("f", "free"), index.token("c", "peer-support")))
+        )
+    assert free == 1.0 and free > search_query.DENSE_SHARE
+    assert few < search_query.DENSE_SHARE and none == 0.0
+    # "Free" is tested on the rows; the category stays in the index's condition.
+    assert indexed.all_of == (index.token("c", "peer-support"),)
+    assert (checks, params) == (["%s = ANY(facets)"], [index.token("f", "free")])
+    assert (
+        search_ids("tjeneste")
+        and len(find_services(FinderFilters(q="tjeneste", free=True, category="peer-support")).page.items) == 3
+    )
 
 
 def test_every_matching_word_of_a_text_is_marked_also_after_another_text_matched_one_of_them():
