@@ -340,6 +340,9 @@ _pg_shares: dict[str, tuple[float, dict[str, float]]] = {}
 
 
 def _pg_density(cursor, token: str) -> float:
+    """The share of indexed services holding a facet token, as ANALYZE last sampled it (0 for a token it did not
+    find common)."""
+
     def shares() -> dict[str, float]:
         cursor.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
