@@ -108,12 +108,11 @@ def analyze(env: dict[str, str]) -> None:
     SQLite is left as it is deployed, without statistics (the queries must plan well without them)."""
     code = (
         "import django; django.setup()\n"
-        "from django.db import DatabaseError, connection, transaction\n"
+        "from django.db import DatabaseError, connection\n"
         "if connection.vendor == 'postgresql':\n"
         "    connection.cursor().execute('VACUUM ANALYZE')\n"
         "    try:\n"
-        "        with transaction.atomic():\n"
-        "            connection.cursor().execute('CHECKPOINT')\n"
+        "        connection.cursor().execute('CHECKPOINT')\n"
         "    except DatabaseError as exc:\n"
         "        print(f'no checkpoint before the measurement: {exc}')\n"
     )
